@@ -1,0 +1,43 @@
+#pragma once
+// The engine's public entry point: a whole log in, the four outputs of SPEC §5 out.
+// The engine does no I/O of its own: the caller maps the log and writes the files.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "weave/chunk.h"
+
+namespace weave {
+
+struct replay_options {
+    unsigned threads = 0;  // parse concurrency and shard workers; 0: the hardware's
+    unsigned shards = 0;   // 0: as many as threads
+    parse_stage parser;
+    int64_t (*now_ns)() = nullptr;  // the clock, for timing only; never decides an output
+    // Called from the serial stage after each chunk (bytes done, events read so far).
+    void (*progress)(void* context, uint64_t bytes_done, uint64_t events_read) = nullptr;
+    void* progress_context = nullptr;
+};
+
+struct replay_timing {
+    double wall_s = 0;
+    uint64_t events_read = 0;
+    std::optional<uint64_t> latency_ns_p50;
+    std::optional<uint64_t> latency_ns_p99;
+};
+
+struct replay_outputs {
+    std::string divergences;
+    std::string state;
+    std::string rejects;
+    std::string report_body;  // report.json up to, not including, `,"timing":`
+    replay_timing timing;
+};
+
+replay_outputs replay(std::string_view log, const replay_options& options);
+
+// report.json in full: the body, then the timing object, then the closing brace and newline.
+std::string report_json(const replay_outputs& outputs);
+
+} // namespace weave

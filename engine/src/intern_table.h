@@ -1,0 +1,122 @@
+#pragma once
+// Interns byte strings into dense ids (0, 1, 2, ...) in first-seen order. Open addressing with
+// linear probing over (hash, id) slots; the bytes live in one arena, so a name is a string_view
+// that stays valid while the table lives. One writer (the router); readers only after the run.
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "weave_assert.h"
+
+namespace weave {
+
+inline uint64_t hash_bytes(std::string_view bytes) noexcept {
+    // A small multiply-xorshift hash over 8-byte words; good spread, no allocation.
+    constexpr uint64_t k = 0x9E3779B97F4A7C15ull;
+    uint64_t h = 0x243F6A8885A308D3ull ^ (bytes.size() * k);
+    size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        uint64_t word;
+        std::memcpy(&word, bytes.data() + i, 8);
+        h = (h ^ word) * k;
+        h ^= h >> 29;
+    }
+    if (i < bytes.size()) {
+        uint64_t word = 0;
+        std::memcpy(&word, bytes.data() + i, bytes.size() - i);
+        h = (h ^ word) * k;
+        h ^= h >> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 32);
+}
+
+inline constexpr uint32_t no_id = UINT32_MAX;
+
+class intern_table {
+public:
+    intern_table() { rehash(1024); }
+
+    // The id of `key`, or no_id.
+    uint32_t find(std::string_view key, uint64_t hash) const noexcept {
+        for (size_t i = hash & _mask;; i = (i + 1) & _mask) {
+            const slot& s = _slots[i];
+            if (s.id == no_id) {
+                return no_id;
+            }
+            if (s.hash == hash && name(s.id) == key) {
+                return s.id;
+            }
+        }
+    }
+    uint32_t find(std::string_view key) const noexcept { return find(key, hash_bytes(key)); }
+
+    // The id of `key`, inserting it when new; `inserted` tells which.
+    uint32_t intern(std::string_view key, uint64_t hash, bool& inserted) {
+        size_t i = hash & _mask;
+        for (;; i = (i + 1) & _mask) {
+            const slot& s = _slots[i];
+            if (s.id == no_id) {
+                break;
+            }
+            if (s.hash == hash && name(s.id) == key) {
+                inserted = false;
+                return s.id;
+            }
+        }
+        inserted = true;
+        const auto id = static_cast<uint32_t>(_offsets.size());
+        WEAVE_ASSERT(id != no_id);
+        _offsets.push_back(_bytes.size());
+        _lengths.push_back(static_cast<uint32_t>(key.size()));
+        _bytes.insert(_bytes.end(), key.begin(), key.end());
+        _slots[i] = slot{hash, id};
+        if ((_offsets.size() + 1) * 4 > _slots.size() * 3) {
+            rehash(_slots.size() * 2);
+        }
+        return id;
+    }
+    uint32_t intern(std::string_view key) {
+        bool inserted = false;
+        return intern(key, hash_bytes(key), inserted);
+    }
+
+    std::string_view name(uint32_t id) const noexcept {
+        WEAVE_DASSERT(id < _offsets.size());
+        return {_bytes.data() + _offsets[id], _lengths[id]};
+    }
+    uint32_t size() const noexcept { return static_cast<uint32_t>(_offsets.size()); }
+
+private:
+    struct slot {
+        uint64_t hash = 0;
+        uint32_t id = no_id;
+    };
+
+    void rehash(size_t capacity) {
+        WEAVE_ASSERT((capacity & (capacity - 1)) == 0);
+        std::vector<slot> slots(capacity);
+        const size_t mask = capacity - 1;
+        for (const slot& s : _slots) {
+            if (s.id == no_id) {
+                continue;
+            }
+            size_t i = s.hash & mask;
+            while (slots[i].id != no_id) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = s;
+        }
+        _slots.swap(slots);
+        _mask = capacity - 1;
+    }
+
+    std::vector<slot> _slots;
+    size_t _mask = 0;
+    std::vector<char> _bytes;
+    std::vector<uint64_t> _offsets;
+    std::vector<uint32_t> _lengths;
+};
+
+} // namespace weave

@@ -1,0 +1,94 @@
+#pragma once
+// Per-listing divergence state (SPEC §4). Listings move between shards when re-mapped, so their
+// state lives in one store indexed by the global listing id; exactly one owner touches an entry at
+// a time (the router while unmapped, then the shard of its SKU), and ownership passes through the
+// shard queues, whose push/pop order the accesses.
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "weave/divergence.h"
+#include "weave/limits.h"
+#include "weave_assert.h"
+
+namespace weave {
+
+struct history_entry {
+    int64_t value;
+    int64_t stop_us;
+};
+
+struct listing_state {
+    int64_t expected = 0;
+    int64_t t1_us = 0;  // when expected took its current value
+    int64_t observed = 0;
+    int64_t t0_us = 0;  // start of the current mismatch
+    int64_t open_ts_us = 0;
+    int64_t deadline_us = 0;
+    std::array<history_entry, history_entries_max> history{};
+    uint32_t sku = no_sku;  // global SKU id while mapped
+    uint32_t sku_slot = UINT32_MAX;
+    uint32_t next_in_sku = UINT32_MAX;  // intrusive list of the SKU's listings
+    uint32_t deadline_generation = 0;
+    uint16_t channel = 0;
+    uint8_t history_count = 0;
+    uint8_t history_next = 0;
+    divergence_cause open_cause = divergence_cause::channel_edit;
+    bool has_expected = false;
+    bool observed_known = false;
+    bool confirmed = false;
+    bool mismatched = false;
+    bool open = false;
+    bool retired = false;
+    bool last_ack_failed = false;
+    bool deadline_pending = false;
+
+    void push_history(int64_t value, int64_t stop_us) {
+        history[history_next] = history_entry{value, stop_us};
+        history_next = static_cast<uint8_t>((history_next + 1) % history_entries_max);
+        if (history_count < history_entries_max) {
+            history_count++;
+        }
+    }
+    bool history_has(int64_t value, int64_t stop_min_us) const {
+        for (uint8_t i = 0; i < history_count; i++) {
+            if (history[i].value == value && history[i].stop_us >= stop_min_us) {
+                return true;
+            }
+        }
+        return false;
+    }
+};
+
+// Segmented store: stable addresses, growth by whole segments, a fixed segment table so that
+// readers never see it move.
+class listing_store {
+public:
+    static constexpr uint32_t segment_bits = 12;
+    static constexpr uint32_t segment_size = 1u << segment_bits;
+    static constexpr uint32_t segments_max = 1u << 16;
+
+    listing_store() : _segments(new std::unique_ptr<listing_state[]>[segments_max]) {}
+
+    // Called by the router before any record naming `id` is sent.
+    void ensure(uint32_t id) {
+        const uint32_t segment = id >> segment_bits;
+        WEAVE_ASSERT(segment < segments_max);
+        if (!_segments[segment]) {
+            _segments[segment] = std::make_unique<listing_state[]>(segment_size);
+        }
+    }
+    listing_state& operator[](uint32_t id) {
+        WEAVE_DASSERT(_segments[id >> segment_bits]);
+        return _segments[id >> segment_bits][id & (segment_size - 1)];
+    }
+    const listing_state& operator[](uint32_t id) const {
+        WEAVE_DASSERT(_segments[id >> segment_bits]);
+        return _segments[id >> segment_bits][id & (segment_size - 1)];
+    }
+
+private:
+    std::unique_ptr<std::unique_ptr<listing_state[]>[]> _segments;
+};
+
+} // namespace weave

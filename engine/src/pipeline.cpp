@@ -1,0 +1,225 @@
+// The replay pipeline of DESIGN.md: chunker -> parallel parse (oneTBB) -> serial router ->
+// per-shard SPSC queues (Boost.Lockfree) -> one worker thread per group of shards -> merge.
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/lockfree/spsc_queue.hpp>
+#include <cstring>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "report.h"
+#include "router.h"
+#include "shard.h"
+#include "weave/engine.h"
+
+namespace weave {
+namespace {
+
+using shard_queue =
+    boost::lockfree::spsc_queue<shard_record, boost::lockfree::capacity<shard_queue_depth_max>>;
+
+// Everything one shard needs, with the queue indices and the progress counter on their own
+// cache lines (the router writes one side, the worker the other).
+struct alignas(64) shard_lane {
+    shard_lane(listing_store& listings, const policy_snapshot* policy)
+        : engine(listings, policy) {}
+    shard_queue queue;
+    alignas(64) std::atomic<uint64_t> processed_seq{0};
+    alignas(64) shard engine;
+    bool done = false;
+};
+
+struct lanes {
+    std::vector<std::unique_ptr<shard_lane>> all;
+    int64_t (*now_ns)() = nullptr;
+};
+
+// Waiting that stays polite on a shared 2-core machine: spin briefly, then yield, then sleep.
+class backoff {
+public:
+    void pause() {
+        if (_rounds < 64) {
+            _rounds++;
+        } else if (_rounds < 256) {
+            _rounds++;
+            std::this_thread::yield();
+        } else {
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    }
+    void reset() { _rounds = 0; }
+
+private:
+    unsigned _rounds = 0;
+};
+
+void deliver(void* context, unsigned shard, const shard_record* records, size_t count) {
+    auto& lane = *static_cast<lanes*>(context)->all[shard];
+    backoff wait;
+    while (count > 0) {
+        const size_t pushed = lane.queue.push(records, count);
+        records += pushed;
+        count -= pushed;
+        if (pushed == 0) {
+            wait.pause();  // a full queue is back-pressure: the router waits for its shard
+        } else {
+            wait.reset();
+        }
+    }
+}
+
+void wait_processed(void* context, unsigned shard, uint64_t seq) {
+    auto& lane = *static_cast<lanes*>(context)->all[shard];
+    backoff wait;
+    // acquire: pairs with the worker's release store, so its writes to listing state are seen.
+    while (lane.processed_seq.load(std::memory_order_acquire) < seq) {
+        wait.pause();
+    }
+}
+
+void run_worker(lanes& shards, unsigned worker, unsigned workers) {
+    std::vector<shard_record> batch(shard_drain_batch_max);
+    std::vector<shard_lane*> mine;
+    for (size_t s = worker; s < shards.all.size(); s += workers) {
+        mine.push_back(shards.all[s].get());
+    }
+    size_t running = mine.size();
+    backoff idle;
+    while (running > 0) {
+        bool worked = false;
+        for (shard_lane* lane : mine) {
+            if (lane->done) {
+                continue;
+            }
+            const size_t count = lane->queue.pop(batch.data(), batch.size());
+            for (size_t i = 0; i < count; i++) {
+                const shard_record& record = batch[i];
+                lane->engine.process(record);
+                if (record.op != shard_op::policy && record.enqueue_ns != 0 &&
+                    shards.now_ns != nullptr) {
+                    const int64_t elapsed = shards.now_ns() - record.enqueue_ns;
+                    lane->engine.latency().record(elapsed > 0 ? static_cast<uint64_t>(elapsed)
+                                                              : 0);
+                }
+                if (record.op == shard_op::end) {
+                    lane->done = true;
+                    running--;
+                }
+            }
+            if (count > 0) {
+                worked = true;
+                // release: publishes this batch's writes (listing state) to a waiting router.
+                lane->processed_seq.store(batch[count - 1].seq, std::memory_order_release);
+            }
+        }
+        if (worked) {
+            idle.reset();
+        } else {
+            idle.pause();
+        }
+    }
+}
+
+} // namespace
+
+replay_outputs replay(std::string_view log, const replay_options& options) {
+    WEAVE_ASSERT(options.parser.parse != nullptr);
+    const int64_t started_ns = options.now_ns ? options.now_ns() : 0;
+    unsigned threads = options.threads != 0 ? options.threads
+                                            : std::max(1u, std::thread::hardware_concurrency());
+    threads = std::min(threads, threads_max);
+    const unsigned shard_count = std::min(options.shards != 0 ? options.shards : threads,
+                                          shards_max);
+
+    listing_store listings;
+    lanes shards;
+    shards.now_ns = options.now_ns;
+    router_hooks hooks{&shards, deliver, wait_processed, options.now_ns};
+    router route(shard_count, listings, hooks);
+    for (unsigned s = 0; s < shard_count; s++) {
+        shards.all.push_back(std::make_unique<shard_lane>(listings, route.initial_policy()));
+    }
+    const unsigned workers = std::min(shard_count, threads);
+    std::vector<std::thread> worker_threads;
+    for (unsigned w = 0; w < workers; w++) {
+        worker_threads.emplace_back(run_worker, std::ref(shards), w, workers);
+    }
+
+    tbb::task_arena arena(static_cast<int>(threads));
+    tbb::enumerable_thread_specific<void*> parser_states(
+        [&] { return options.parser.make_state(); });
+    size_t position = 0;
+    arena.execute([&] {
+        tbb::parallel_pipeline(
+            threads * pipeline_tokens_per_thread,
+            tbb::make_filter<void, parsed_chunk*>(
+                tbb::filter_mode::serial_in_order,
+                [&](tbb::flow_control& control) -> parsed_chunk* {
+                    if (position >= log.size()) {
+                        control.stop();
+                        return nullptr;
+                    }
+                    // Cut after the first line end at or past the target size.
+                    size_t end = std::min(position + chunk_bytes_target, log.size());
+                    if (end < log.size()) {
+                        const void* newline =
+                            std::memchr(log.data() + end - 1, '\n', log.size() - end + 1);
+                        end = newline ? static_cast<size_t>(static_cast<const char*>(newline) -
+                                                            log.data()) + 1
+                                      : log.size();
+                    }
+                    auto* chunk = new parsed_chunk();
+                    chunk->file_offset = position;
+                    chunk->byte_count = end - position;
+                    position = end;
+                    return chunk;
+                }) &
+                tbb::make_filter<parsed_chunk*, parsed_chunk*>(
+                    tbb::filter_mode::parallel,
+                    [&](parsed_chunk* chunk) {
+                        options.parser.parse(parser_states.local(),
+                                             log.data() + chunk->file_offset,
+                                             chunk->byte_count, *chunk);
+                        return chunk;
+                    }) &
+                tbb::make_filter<parsed_chunk*, void>(
+                    tbb::filter_mode::serial_in_order, [&](parsed_chunk* chunk) {
+                        route.route(*chunk);
+                        if (options.progress) {
+                            options.progress(options.progress_context,
+                                             chunk->file_offset + chunk->byte_count,
+                                             route.counters().events_read);
+                        }
+                        delete chunk;
+                    }));
+    });
+    route.finish();
+    for (auto& thread : worker_threads) {
+        thread.join();
+    }
+    for (void* state : parser_states) {
+        options.parser.free_state(state);
+    }
+
+    std::vector<const shard*> engines;
+    latency_histogram latency;
+    for (auto& lane : shards.all) {
+        engines.push_back(&lane->engine);
+        latency.merge(lane->engine.latency());
+    }
+    replay_outputs outputs = format_outputs(log, route, engines, listings);
+    const int64_t finished_ns = options.now_ns ? options.now_ns() : 0;
+    outputs.timing.wall_s = static_cast<double>(finished_ns - started_ns) / 1e9;
+    outputs.timing.events_read = route.counters().events_read;
+    outputs.timing.latency_ns_p50 = latency.percentile(50);
+    outputs.timing.latency_ns_p99 = latency.percentile(99);
+    return outputs;
+}
+
+} // namespace weave

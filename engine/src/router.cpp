@@ -1,0 +1,220 @@
+#include "router.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace weave {
+namespace {
+
+constexpr size_t staged_records_max = 256;
+
+uint64_t mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+} // namespace
+
+router::router(unsigned shard_count, listing_store& listings, router_hooks hooks)
+    : _shard_count(shard_count), _listings(listings), _hooks(hooks), _staged(shard_count),
+      _shard_slot_count(shard_count, 0), _slot_skus(shard_count) {
+    WEAVE_ASSERT(shard_count >= 1 && shard_count <= shards_max);
+    WEAVE_ASSERT(hooks.deliver != nullptr && hooks.wait_processed != nullptr);
+    _policies.push_back(std::make_unique<policy_snapshot>());
+    for (auto& staged : _staged) {
+        staged.reserve(staged_records_max);
+    }
+}
+
+void router::route(const parsed_chunk& chunk) {
+    uint32_t next_line = 0;
+    for (const parsed_event& event : chunk.events) {
+        WEAVE_ASSERT(event.line_index >= next_line);
+        next_line = event.line_index + 1;
+        route_event(chunk, event, _line_base + event.line_index + 1);
+    }
+    _counters.lines += chunk.line_count;
+    _counters.blank_lines += chunk.blank_lines;
+    _line_base += chunk.line_count;
+    for (unsigned s = 0; s < _shard_count; s++) {
+        flush(s);
+    }
+}
+
+void router::finish() {
+    for (unsigned s = 0; s < _shard_count; s++) {
+        shard_record record;
+        record.op = shard_op::end;
+        record.seq = _line_base + 1;
+        record.watermark_us = _watermark_us;
+        send(s, record);
+        flush(s);
+    }
+}
+
+void router::route_event(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq) {
+    _counters.events_read++;
+    const bool id_failed = (event.reject == reject_reason::missing_field ||
+                            event.reject == reject_reason::bad_field) &&
+                           event.reject_field == field_name::id;
+    if (event.reject == reject_reason::malformed_json ||
+        event.reject == reject_reason::line_too_long || id_failed) {
+        reject(chunk, event, seq, event.reject, event.reject_field);
+        return;
+    }
+    // SPEC §6: the duplicate check comes right after `id`; a rejected line's id is not kept.
+    const std::string_view id = chunk.text(event.id);
+    const uint64_t id_hash = hash_bytes(id);
+    if (_ids.find(id, id_hash) != no_id) {
+        _counters.duplicates++;
+        return;
+    }
+    if (event.reject != reject_reason::none) {
+        reject(chunk, event, seq, event.reject, event.reject_field);
+        remember_rejected(chunk, event, seq, event.reject);
+        return;
+    }
+    const reject_reason reason = apply(chunk, event, seq);
+    if (reason != reject_reason::none) {
+        reject(chunk, event, seq, reason, field_name::none);
+        remember_rejected(chunk, event, seq, reason);
+        return;
+    }
+    bool inserted = false;
+    _ids.intern(id, id_hash, inserted);
+    WEAVE_ASSERT(inserted);
+    _counters.applied++;
+    _counters.applied_by_type[static_cast<size_t>(event.type)]++;
+}
+
+void router::reject(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq,
+                    reject_reason reason, field_name field) {
+    WEAVE_ASSERT(reason != reject_reason::none);
+    _counters.rejected++;
+    _rejects.push_back(reject_entry{seq, chunk.file_offset + event.line_offset,
+                                    event.line_length, reason, field});
+}
+
+reject_reason router::apply(const parsed_chunk& chunk, const parsed_event& event,
+                            uint64_t seq) {
+    switch (event.type) {
+    case event_type::sku:
+    case event_type::listing:
+    case event_type::listing_retire:
+        return apply_identity(chunk, event, seq);
+    case event_type::policy_buffer:
+    case event_type::policy_channel:
+    case event_type::policy_publish:
+        return apply_policy(chunk, event, seq);
+    case event_type::publish:
+    case event_type::publish_ack:
+    case event_type::channel_level:
+        return apply_channel_side(chunk, event, seq);
+    default:
+        break;
+    }
+    WEAVE_ASSERT(is_movement(event.type));
+    uint32_t sku = no_sku;
+    if (const reject_reason reason = resolve_sku(chunk, event, sku);
+        reason != reject_reason::none) {
+        return reason;
+    }
+    return apply_movement(chunk, event, seq, sku);
+}
+
+uint32_t router::intern_sku(std::string_view name) {
+    bool inserted = false;
+    const uint32_t sku = _skus.intern(name, hash_bytes(name), inserted);
+    if (inserted) {
+        const auto shard = static_cast<unsigned>(mix(sku) % _shard_count);
+        _sku_entries.push_back(sku_entry{_shard_slot_count[shard]++,
+                                         static_cast<uint16_t>(shard), 'C', false});
+        _slot_skus[shard].push_back(sku);
+    }
+    return sku;
+}
+
+uint32_t router::listing_key(uint32_t channel, std::string_view name, bool insert) {
+    _key_scratch.assign(reinterpret_cast<const char*>(&channel), sizeof channel);
+    _key_scratch.append(name);
+    if (!insert) {
+        return _listings_by_key.find(_key_scratch);
+    }
+    bool inserted = false;
+    const uint32_t listing = _listings_by_key.intern(_key_scratch, hash_bytes(_key_scratch),
+                                                     inserted);
+    if (inserted) {
+        _listing_entries.push_back(listing_entry{channel, no_sku, false});
+        _listings.ensure(listing);
+        _listings[listing].channel = static_cast<uint16_t>(channel);
+    }
+    return listing;
+}
+
+std::string_view router::listing_name(uint32_t listing) const {
+    return _listings_by_key.name(listing).substr(sizeof(uint32_t));
+}
+
+uint32_t router::returns_key(uint32_t sku, uint32_t loc) {
+    const uint64_t key = (static_cast<uint64_t>(sku) << 32) | loc;
+    const std::string_view bytes(reinterpret_cast<const char*>(&key), sizeof key);
+    bool inserted = false;
+    const uint32_t index = _returns_keys.intern(bytes, hash_bytes(bytes), inserted);
+    if (inserted) {
+        _returns_pending.push_back(0);
+    }
+    return index;
+}
+
+reject_reason router::resolve_sku(const parsed_chunk& chunk, const parsed_event& event,
+                                  uint32_t& sku) {
+    if (event.has(has_sku)) {
+        sku = _skus.find(chunk.text(event.sku));
+        return sku != no_id && _sku_entries[sku].defined ? reject_reason::none
+                                                         : reject_reason::unknown_sku;
+    }
+    const uint32_t channel = _channels.find(chunk.text(event.channel));
+    const uint32_t listing =
+        channel == no_id ? no_id : listing_key(channel, chunk.text(event.listing), false);
+    if (listing == no_id || _listing_entries[listing].sku == no_sku) {
+        return reject_reason::unmapped_listing;
+    }
+    if (_listing_entries[listing].retired) {
+        return reject_reason::retired_listing;
+    }
+    sku = _listing_entries[listing].sku;
+    return reject_reason::none;
+}
+
+shard_record router::make_record(shard_op op, const parsed_event& event, uint64_t seq) const {
+    shard_record record;
+    record.op = op;
+    record.seq = seq;
+    record.ts_us = event.ts_us;
+    record.watermark_us = _watermark_us;
+    record.enqueue_ns = 0;
+    return record;
+}
+
+void router::send(unsigned shard, shard_record record) {
+    if (_hooks.now_ns != nullptr && record.op != shard_op::policy &&
+        ++_records_sent % latency_sample_every == 0) {
+        record.enqueue_ns = _hooks.now_ns();
+    }
+    _staged[shard].push_back(record);
+    if (_staged[shard].size() >= staged_records_max) {
+        flush(shard);
+    }
+}
+
+void router::flush(unsigned shard) {
+    auto& staged = _staged[shard];
+    if (!staged.empty()) {
+        _hooks.deliver(_hooks.context, shard, staged.data(), staged.size());
+        staged.clear();
+    }
+}
+
+} // namespace weave

@@ -1,0 +1,158 @@
+#pragma once
+// The one serial stage (DESIGN.md): in log order it numbers lines, drops duplicate ids, resolves
+// SKUs and listings, runs every check of SPEC §2/§6 that needs log-order state (so the shards
+// never reject), keeps the watermark, applies identity and policy events, and sends each record
+// to the shard that owns its SKU.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "intern_table.h"
+#include "listing_state.h"
+#include "policy.h"
+#include "shard_record.h"
+#include "weave/chunk.h"
+#include "weave/divergence.h"
+#include "weave/events.h"
+
+namespace weave {
+
+// How the router hands records to the shards: batches, never one call per event.
+struct router_hooks {
+    void* context = nullptr;
+    void (*deliver)(void* context, unsigned shard, const shard_record* records, size_t count) =
+        nullptr;
+    // Returns once `shard` has processed every record up to `seq` (a listing changing shards).
+    void (*wait_processed)(void* context, unsigned shard, uint64_t seq) = nullptr;
+    int64_t (*now_ns)() = nullptr;  // latency stamps; null: no sampling
+};
+
+struct reject_entry {
+    uint64_t seq;
+    uint64_t line_offset;  // in the log
+    uint32_t line_length;
+    reject_reason reason;
+    field_name field;
+};
+
+struct router_counters {
+    uint64_t lines = 0;
+    uint64_t blank_lines = 0;
+    uint64_t events_read = 0;
+    uint64_t applied = 0;
+    uint64_t duplicates = 0;
+    uint64_t rejected = 0;
+    std::array<uint64_t, event_type_count> applied_by_type{};
+};
+
+class router {
+public:
+    router(unsigned shard_count, listing_store& listings, router_hooks hooks);
+
+    void route(const parsed_chunk& chunk);
+    void finish();  // sends `end` to every shard
+
+    const policy_snapshot* initial_policy() const { return _policies.front().get(); }
+    const router_counters& counters() const { return _counters; }
+    const std::vector<reject_entry>& rejects() const { return _rejects; }
+    const std::vector<divergence_record>& divergences() const { return _divergences; }
+    bool has_watermark() const { return _watermark_us != INT64_MIN; }
+    int64_t watermark_us() const { return _watermark_us; }
+
+    // Names and identities for the outputs.
+    const intern_table& sku_names() const { return _skus; }
+    const intern_table& loc_names() const { return _locs; }
+    const intern_table& channel_names() const { return _channels; }
+    std::string_view listing_name(uint32_t listing) const;
+    uint32_t listing_count() const { return _listings_by_key.size(); }
+    uint32_t listing_sku(uint32_t listing) const { return _listing_entries[listing].sku; }
+    uint32_t listing_channel(uint32_t listing) const { return _listing_entries[listing].channel; }
+    bool sku_defined(uint32_t sku) const { return _sku_entries[sku].defined; }
+    const std::vector<uint32_t>& shard_slot_skus(unsigned shard) const {
+        return _slot_skus[shard];
+    }
+
+private:
+    struct sku_entry {
+        uint32_t slot;
+        uint16_t shard;
+        char sku_class;
+        bool defined;
+    };
+    struct listing_entry {
+        uint32_t channel;
+        uint32_t sku;  // no_sku while unmapped
+        bool retired;
+    };
+    struct order_line {
+        uint32_t sku;
+        uint32_t loc;  // no_loc: the unassigned pool
+        int64_t open;
+    };
+    struct transfer {
+        uint32_t sku;
+        uint32_t from;
+        uint32_t to;
+        int64_t remaining;
+    };
+
+    void route_event(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq);
+    reject_reason apply(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq);
+    reject_reason apply_identity(const parsed_chunk& chunk, const parsed_event& event,
+                                 uint64_t seq);
+    reject_reason apply_policy(const parsed_chunk& chunk, const parsed_event& event,
+                               uint64_t seq);
+    reject_reason apply_channel_side(const parsed_chunk& chunk, const parsed_event& event,
+                                     uint64_t seq);
+    reject_reason apply_movement(const parsed_chunk& chunk, const parsed_event& event,
+                                 uint64_t seq, uint32_t sku);
+    reject_reason check_movement(const parsed_chunk& chunk, const parsed_event& event,
+                                 uint32_t sku, shard_record& record);
+    reject_reason resolve_sku(const parsed_chunk& chunk, const parsed_event& event,
+                              uint32_t& sku);
+    void remember_rejected(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq,
+                           reject_reason reason);
+    void reject(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq,
+                reject_reason reason, field_name field);
+
+    uint32_t intern_sku(std::string_view name);
+    uint32_t listing_key(uint32_t channel, std::string_view name, bool insert);
+    uint32_t returns_key(uint32_t sku, uint32_t loc);
+    void attach_listing(uint32_t listing, uint32_t sku, const parsed_event& event, uint64_t seq);
+    void observe_unmapped(uint32_t listing, const parsed_event& event, uint64_t seq);
+    policy_snapshot& next_policy();
+    void broadcast_policy(const parsed_event& event, uint64_t seq);
+
+    shard_record make_record(shard_op op, const parsed_event& event, uint64_t seq) const;
+    void send(unsigned shard, shard_record record);
+    void flush(unsigned shard);
+    unsigned shard_of(uint32_t sku) const { return _sku_entries[sku].shard; }
+
+    unsigned _shard_count;
+    listing_store& _listings;
+    router_hooks _hooks;
+    std::vector<std::vector<shard_record>> _staged;  // per shard
+    uint64_t _records_sent = 0;
+
+    intern_table _ids, _skus, _locs, _channels, _listings_by_key, _orders, _transfers;
+    intern_table _returns_keys;
+    std::vector<sku_entry> _sku_entries;
+    std::vector<listing_entry> _listing_entries;
+    std::vector<order_line> _order_lines;
+    std::vector<transfer> _transfer_entries;
+    std::vector<int64_t> _returns_pending;
+    std::vector<uint32_t> _shard_slot_count;
+    std::vector<std::vector<uint32_t>> _slot_skus;  // per shard: slot -> global SKU id
+    std::vector<std::unique_ptr<policy_snapshot>> _policies;
+    std::string _key_scratch;
+
+    int64_t _watermark_us = INT64_MIN;
+    uint64_t _line_base = 0;
+    router_counters _counters;
+    std::vector<reject_entry> _rejects;
+    std::vector<divergence_record> _divergences;  // unmapped-listing opens
+};
+
+} // namespace weave

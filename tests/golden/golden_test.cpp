@@ -1,0 +1,87 @@
+// Golden files: every data/sample/NAME.ndjson replays to exactly NAME.expected/ (report.json up
+// to its timing object), for every thread and shard count.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace weave_test;
+
+namespace {
+
+std::vector<fs::path> sample_logs() {
+    std::vector<fs::path> logs;
+    for (const auto& entry : fs::directory_iterator(fs::path(WEAVE_SOURCE_DIR) / "data/sample")) {
+        if (entry.path().extension() == ".ndjson" &&
+            fs::is_directory(fs::path(entry.path()).replace_extension(".expected"))) {
+            logs.push_back(entry.path());
+        }
+    }
+    std::sort(logs.begin(), logs.end());
+    return logs;
+}
+
+void check_outputs(const fs::path& log, const fs::path& out, const std::string& label) {
+    const fs::path expected = fs::path(log).replace_extension(".expected");
+    for (const char* name : {"divergences.ndjson", "state.ndjson", "rejects.ndjson"}) {
+        INFO(label << " " << name);
+        CHECK(read_file(out / name) == read_file(expected / name));
+    }
+    INFO(label << " report.json");
+    CHECK(report_without_timing(read_file(out / "report.json")) ==
+          report_without_timing(read_file(expected / "report.json")));
+}
+
+} // namespace
+
+TEST_CASE("every sample log replays to its golden outputs") {
+    const auto logs = sample_logs();
+    REQUIRE(logs.size() >= 6);
+    const fs::path dir = scratch_dir("golden");
+    for (const fs::path& log : logs) {
+        const fs::path out = dir / log.stem();
+        REQUIRE(run_weave("replay " + log.string() + " --out " + out.string() + " --quiet",
+                          dir) == 0);
+        check_outputs(log, out, log.stem().string());
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("outputs are byte-identical for threads 1, 2, 4 and shards 1, 3, 8") {
+    const fs::path dir = scratch_dir("determinism");
+    for (const fs::path& log : sample_logs()) {
+        for (const int threads : {1, 2, 4}) {
+            for (const int shards : {1, 3, 8}) {
+                const std::string label = log.stem().string() + " threads " +
+                                          std::to_string(threads) + " shards " +
+                                          std::to_string(shards);
+                const fs::path out = dir / "out";
+                fs::remove_all(out);
+                REQUIRE(run_weave("replay " + log.string() + " --out " + out.string() +
+                                      " --quiet --threads " + std::to_string(threads) +
+                                      " --shards " + std::to_string(shards),
+                                  dir) == 0);
+                check_outputs(log, out, label);
+            }
+        }
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("report.json ends with a timing object with measured values") {
+    const fs::path dir = scratch_dir("timing");
+    const fs::path log = fs::path(WEAVE_SOURCE_DIR) / "data/sample/01_watermark_edge.ndjson";
+    REQUIRE(run_weave("replay " + log.string() + " --out " + dir.string() + " --quiet", dir) ==
+            0);
+    const std::string report = read_file(dir / "report.json");
+    const auto at = report.find(",\"timing\":{\"wall_s\":");
+    REQUIRE(at != std::string::npos);
+    CHECK(report.find("\"events_per_s\":", at) != std::string::npos);
+    CHECK(report.substr(report.size() - 3) == "}}\n");
+    fs::remove_all(dir);
+}

@@ -1,0 +1,49 @@
+#pragma once
+// Helpers for tests that run the real `weave` binary on a log and read its outputs.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace weave_test {
+
+inline std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+inline void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+// A fresh scratch directory under the system temp dir.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("weave-test-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+// Runs `weave ARGS`; returns the exit status (stdout/stderr go to files in `dir`).
+inline int run_weave(const std::string& args, const std::filesystem::path& dir) {
+    const std::string command = std::string(WEAVE_BINARY) + " " + args + " >" +
+                                (dir / "stdout.txt").string() + " 2>" +
+                                (dir / "stderr.txt").string();
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// report.json without its trailing `timing` object, which is the only part allowed to vary.
+inline std::string report_without_timing(const std::string& report) {
+    const auto at = report.find(",\"timing\":");
+    return at == std::string::npos ? report : report.substr(0, at);
+}
+
+} // namespace weave_test

@@ -1,0 +1,8 @@
+#pragma once
+// The `weave` subcommands. Each returns the process exit status: 0 ok, 1 runtime failure
+// (unreadable input, unwritable output), 2 bad usage.
+namespace weave::tools {
+
+int replay_command(int argc, char** argv);
+
+} // namespace weave::tools

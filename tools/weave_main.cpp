@@ -1,0 +1,37 @@
+// weave: the single source of truth for multichannel inventory.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: weave <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  replay LOG --out DIR   apply an NDJSON event log and write divergences, state, rejects\n"
+    "                         and report to DIR (see `weave replay --help`)\n"
+    "\n"
+    "options:\n"
+    "  -h, --help             show this help\n";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    const std::string_view command = argv[1];
+    if (command == "-h" || command == "--help" || command == "help") {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    if (command == "replay") {
+        return weave::tools::replay_command(argc - 2, argv + 2);
+    }
+    std::fprintf(stderr, "weave: unknown command '%s'\n\n%s", argv[1], usage);
+    return 2;
+}
