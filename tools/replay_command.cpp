@@ -163,7 +163,9 @@ int replay_command(int argc, char** argv) {
                      "weave replay: %llu events (%llu applied, %llu rejected) in %.3f s; "
                      "outputs in %s\n",
                      static_cast<unsigned long long>(outputs.timing.events_read),
-                     0ull, 0ull, outputs.timing.wall_s, out_dir.c_str());
+                     static_cast<unsigned long long>(outputs.timing.applied),
+                     static_cast<unsigned long long>(outputs.timing.rejected),
+                     outputs.timing.wall_s, out_dir.c_str());
     }
     return 0;
 }

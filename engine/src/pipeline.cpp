@@ -217,6 +217,8 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     const int64_t finished_ns = options.now_ns ? options.now_ns() : 0;
     outputs.timing.wall_s = static_cast<double>(finished_ns - started_ns) / 1e9;
     outputs.timing.events_read = route.counters().events_read;
+    outputs.timing.applied = route.counters().applied;
+    outputs.timing.rejected = route.counters().rejected;
     outputs.timing.latency_ns_p50 = latency.percentile(50);
     outputs.timing.latency_ns_p99 = latency.percentile(99);
     return outputs;

@@ -23,6 +23,8 @@ struct replay_options {
 struct replay_timing {
     double wall_s = 0;
     uint64_t events_read = 0;
+    uint64_t applied = 0;
+    uint64_t rejected = 0;
     std::optional<uint64_t> latency_ns_p50;
     std::optional<uint64_t> latency_ns_p99;
 };
