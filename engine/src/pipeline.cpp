@@ -145,12 +145,16 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     for (unsigned s = 0; s < shard_count; s++) {
         shards.all.push_back(std::make_unique<shard_lane>(listings, route.initial_policy()));
     }
-    const unsigned workers = std::min(shard_count, threads);
+    // Shard workers take about a third of the work (perf, bench/README.md): half the threads
+    // go to them, the parse stage and the router share the rest.
+    const unsigned workers = std::max(1u, std::min(shard_count, threads / 2));
     std::vector<std::thread> worker_threads;
     for (unsigned w = 0; w < workers; w++) {
         worker_threads.emplace_back(run_worker, std::ref(shards), w, workers);
     }
 
+    // Allow as many TBB threads as asked for, even beyond the cores (tests run --threads 4 on 2).
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
     tbb::task_arena arena(static_cast<int>(threads));
     tbb::enumerable_thread_specific<void*> parser_states(
         [&] { return options.parser.make_state(); });

@@ -33,25 +33,26 @@ class Model:
     """Just enough of SPEC §3 to make channel levels follow the truth."""
 
     def __init__(self):
-        self.on_hand = {}
+        self.on_hand = {}  # (sku, loc) -> units
         self.reserved = {}
+        self.locs = {}  # sku -> set of locations touched
         self.unassigned = {}
         self.cls = {}
         self.class_buffer = {"A": 0, "B": 0, "C": 0}
         self.channel = {}  # name -> (locations or None, share, max or None)
 
+    def add(self, table, sku, loc, delta):
+        table[(sku, loc)] = table.get((sku, loc), 0) + delta
+        self.locs.setdefault(sku, set()).add(loc)
+
     def expected(self, sku, channel):
         locs, share, cap = self.channel.get(channel, (None, 100, None))
         pool = 0
-        for (s, loc), v in self.on_hand.items():
-            if s == sku and (locs is None or loc in locs):
-                pool += v - self.reserved.get((s, loc), 0)
-        for (s, loc), v in self.reserved.items():
-            if s == sku and (locs is None or loc in locs) and (s, loc) not in self.on_hand:
-                pool -= v
+        for loc in self.locs.get(sku, ()):
+            if locs is None or loc in locs:
+                pool += self.on_hand.get((sku, loc), 0) - self.reserved.get((sku, loc), 0)
         pool -= self.unassigned.get(sku, 0) + self.class_buffer[self.cls.get(sku, "C")]
-        value = (pool * share) // 100
-        value = max(0, value)
+        value = max(0, (pool * share) // 100)
         return value if cap is None else min(value, cap)
 
 
@@ -126,7 +127,7 @@ def random_traffic(w, rng, model, skus, events, bad_rate, t):
             loc = rng.choice(LOCS)
             qty = rng.randint(5, 50)
             w.event(t, "receipt", sku=sku, loc=loc, qty=qty)
-            model.on_hand[(sku, loc)] = model.on_hand.get((sku, loc), 0) + qty
+            model.add(model.on_hand, sku, loc, qty)
         elif roll < 0.38:
             ch, lid = rng.choice(by_sku[sku])
             n_order += 1
@@ -140,7 +141,7 @@ def random_traffic(w, rng, model, skus, events, bad_rate, t):
             loc = rng.choice(LOCS) if rng.random() < 0.6 else None
             if loc:
                 fields["loc"] = loc
-                model.reserved[(sku, loc)] = model.reserved.get((sku, loc), 0) + qty
+                model.add(model.reserved, sku, loc, qty)
             else:
                 model.unassigned[sku] = model.unassigned.get(sku, 0) + qty
             w.event(t, "order", **fields)
@@ -153,9 +154,9 @@ def random_traffic(w, rng, model, skus, events, bad_rate, t):
             else:
                 ship_loc = loc or rng.choice(LOCS)
                 w.event(t, "ship", order=oid, sku=s, loc=ship_loc)
-                model.on_hand[(s, ship_loc)] = model.on_hand.get((s, ship_loc), 0) - qty
+                model.add(model.on_hand, s, ship_loc, -qty)
             if loc:
-                model.reserved[(s, loc)] -= qty
+                model.add(model.reserved, s, loc, -qty)
             else:
                 model.unassigned[s] -= qty
         elif roll < 0.53:
@@ -166,29 +167,29 @@ def random_traffic(w, rng, model, skus, events, bad_rate, t):
             (s, loc), n = rng.choice(sorted(returns.items()))
             w.event(t, "restock", sku=s, loc=loc, qty=n)
             del returns[(s, loc)]
-            model.on_hand[(s, loc)] = model.on_hand.get((s, loc), 0) + n
+            model.add(model.on_hand, s, loc, n)
         elif roll < 0.57:
             a, b = rng.sample(LOCS, 2)
             n_transfer += 1
             tid = "t%d" % n_transfer
             qty = rng.randint(1, 5)
             w.event(t, "transfer.out", transfer=tid, sku=sku, **{"from": a, "to": b}, qty=qty)
-            model.on_hand[(sku, a)] = model.on_hand.get((sku, a), 0) - qty
+            model.add(model.on_hand, sku, a, -qty)
             transfers.append((tid, sku, b, qty))
         elif roll < 0.59 and transfers:
             tid, s, b, qty = transfers.pop(0)
             w.event(t, "transfer.in", transfer=tid, sku=s)
-            model.on_hand[(s, b)] = model.on_hand.get((s, b), 0) + qty
+            model.add(model.on_hand, s, b, qty)
         elif roll < 0.61:
             loc = rng.choice(LOCS)
             delta = rng.choice([-2, -1, 1, 3])
             w.event(t, "adjust", sku=sku, loc=loc, delta=delta, reason="damaged", owner="ops")
-            model.on_hand[(sku, loc)] = model.on_hand.get((sku, loc), 0) + delta
+            model.add(model.on_hand, sku, loc, delta)
         elif roll < 0.62:
             loc = rng.choice(LOCS)
             counted = max(0, model.on_hand.get((sku, loc), 0) + rng.choice([0, 0, 0, -1, 1]))
             w.event(t, "count", sku=sku, loc=loc, counted=counted, owner="cycle")
-            model.on_hand[(sku, loc)] = counted
+            model.add(model.on_hand, sku, loc, counted - model.on_hand.get((sku, loc), 0))
         elif roll < 0.70:
             ch, lid = rng.choice(by_sku[sku])
             qty = model.expected(sku, ch)
