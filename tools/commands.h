@@ -4,5 +4,10 @@
 namespace weave::tools {
 
 int replay_command(int argc, char** argv);
+int score_command(int argc, char** argv);
+int convert_command(int argc, char** argv);
+int gen_command(int argc, char** argv);
+int bench_command(int argc, char** argv);
+int import_command(int argc, char** argv);
 
 } // namespace weave::tools

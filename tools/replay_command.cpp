@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "ndjson/event_parser.h"
 #include "ndjson/log_file.h"
+#include "wbin/wbin.h"
 #include "weave/engine.h"
 #include "weave/limits.h"
 
@@ -18,7 +19,8 @@ namespace {
 constexpr const char* replay_usage =
     "usage: weave replay LOG --out DIR [--threads N] [--shards N] [--quiet]\n"
     "\n"
-    "Applies every event of the NDJSON log LOG in log order and writes to DIR (created if\n"
+    "Applies every event of LOG (NDJSON, or a binary log made by `weave convert`) in log\n"
+    "order and writes to DIR (created if\n"
     "needed): divergences.ndjson, state.ndjson, rejects.ndjson and report.json.\n"
     "The files are byte-identical for every --threads and --shards.\n"
     "\n"
@@ -136,7 +138,16 @@ int replay_command(int argc, char** argv) {
         return 1;
     }
     progress_view progress{log.bytes().size(), steady_now_ns(), 0, false};
-    options.parser = ndjson::event_parse_stage();
+    // The binary log (weave convert) is recognised by its magic and verified whole first.
+    if (wbin::is_wbin(log.bytes())) {
+        if (!wbin::verify(log.bytes(), error)) {
+            std::fprintf(stderr, "weave replay: %s: %s\n", log_path.c_str(), error.c_str());
+            return 1;
+        }
+        options.parser = wbin::wbin_parse_stage();
+    } else {
+        options.parser = ndjson::event_parse_stage();
+    }
     options.now_ns = steady_now_ns;
     if (!quiet) {
         options.progress = show_progress;

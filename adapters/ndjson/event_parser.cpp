@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -225,8 +226,22 @@ void parse_chunk(void* opaque, const char* begin, size_t length, parsed_chunk& o
     }
 }
 
+chunk_span cut_chunk(std::string_view log, size_t position) {
+    if (position >= log.size()) {
+        return {position, position};
+    }
+    // After the first line end at or past the target size; a longer line extends the chunk.
+    size_t end = std::min(position + chunk_bytes_target, log.size());
+    if (end < log.size()) {
+        const void* newline = std::memchr(log.data() + end - 1, '\n', log.size() - end + 1);
+        end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - log.data()) + 1
+                      : log.size();
+    }
+    return {position, end};
+}
+
 parse_stage event_parse_stage() {
-    return parse_stage{make_parser_state, free_parser_state, parse_chunk};
+    return parse_stage{cut_chunk, make_parser_state, free_parser_state, parse_chunk};
 }
 
 } // namespace weave::ndjson

@@ -13,6 +13,7 @@ parse_stage event_parse_stage();
 
 // Parses one chunk of whole lines into `out` (used by the stage; public for tests and benches).
 void parse_chunk(void* state, const char* begin, size_t length, parsed_chunk& out);
+chunk_span cut_chunk(std::string_view log, size_t position);
 void* make_parser_state();
 void free_parser_state(void* state);
 

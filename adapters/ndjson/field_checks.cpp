@@ -1,5 +1,6 @@
 #include "ndjson/field_checks.h"
 
+#include "weave/hash.h"
 #include "weave/limits.h"
 #include "weave/time.h"
 
@@ -273,6 +274,7 @@ void check_fields(const field_table& fields, parsed_event& event, parsed_chunk& 
     checker check(fields, event, chunk);
     check.text(field_name::id, event.id);
     if (check.failed()) return;
+    event.id_hash = hash_bytes(chunk.text(event.id));
     // From here on a failure still lets the router count a duplicate id first (SPEC §6).
     str_ref ts;
     check.text(field_name::ts, ts);

@@ -7,30 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "weave/hash.h"
 #include "weave_assert.h"
 
 namespace weave {
-
-inline uint64_t hash_bytes(std::string_view bytes) noexcept {
-    // A small multiply-xorshift hash over 8-byte words; good spread, no allocation.
-    constexpr uint64_t k = 0x9E3779B97F4A7C15ull;
-    uint64_t h = 0x243F6A8885A308D3ull ^ (bytes.size() * k);
-    size_t i = 0;
-    for (; i + 8 <= bytes.size(); i += 8) {
-        uint64_t word;
-        std::memcpy(&word, bytes.data() + i, 8);
-        h = (h ^ word) * k;
-        h ^= h >> 29;
-    }
-    if (i < bytes.size()) {
-        uint64_t word = 0;
-        std::memcpy(&word, bytes.data() + i, bytes.size() - i);
-        h = (h ^ word) * k;
-        h ^= h >> 29;
-    }
-    h *= 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 32);
-}
 
 inline constexpr uint32_t no_id = UINT32_MAX;
 
@@ -51,6 +31,9 @@ public:
         }
     }
     uint32_t find(std::string_view key) const noexcept { return find(key, hash_bytes(key)); }
+
+    // Starts loading the slot where `hash` would be, ahead of a find or intern.
+    void prefetch(uint64_t hash) const noexcept { __builtin_prefetch(&_slots[hash & _mask]); }
 
     // The id of `key`, inserting it when new; `inserted` tells which.
     uint32_t intern(std::string_view key, uint64_t hash, bool& inserted) {

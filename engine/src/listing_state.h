@@ -30,7 +30,7 @@ struct listing_state {
     uint32_t sku_slot = UINT32_MAX;
     uint32_t next_in_sku = UINT32_MAX;  // intrusive list of the SKU's listings
     uint32_t deadline_generation = 0;
-    uint16_t channel = 0;
+    uint32_t channel = 0;
     uint8_t history_count = 0;
     uint8_t history_next = 0;
     divergence_cause open_cause = divergence_cause::channel_edit;

@@ -38,15 +38,17 @@ struct alignas(64) shard_lane {
 struct lanes {
     std::vector<std::unique_ptr<shard_lane>> all;
     int64_t (*now_ns)() = nullptr;
+    bool busy_poll = false;
 };
 
 // Waiting that stays polite on a shared 2-core machine: spin briefly, then yield, then sleep.
 class backoff {
 public:
+    explicit backoff(bool never_sleep = false) : _never_sleep(never_sleep) {}
     void pause() {
         if (_rounds < 64) {
             _rounds++;
-        } else if (_rounds < 256) {
+        } else if (_rounds < 256 || _never_sleep) {
             _rounds++;
             std::this_thread::yield();
         } else {
@@ -57,6 +59,7 @@ public:
 
 private:
     unsigned _rounds = 0;
+    bool _never_sleep;
 };
 
 void deliver(void* context, unsigned shard, const shard_record* records, size_t count) {
@@ -90,7 +93,7 @@ void run_worker(lanes& shards, unsigned worker, unsigned workers) {
         mine.push_back(shards.all[s].get());
     }
     size_t running = mine.size();
-    backoff idle;
+    backoff idle(shards.busy_poll);
     while (running > 0) {
         bool worked = false;
         for (shard_lane* lane : mine) {
@@ -100,12 +103,16 @@ void run_worker(lanes& shards, unsigned worker, unsigned workers) {
             const size_t count = lane->queue.pop(batch.data(), batch.size());
             for (size_t i = 0; i < count; i++) {
                 const shard_record& record = batch[i];
+                const size_t divergences_before = lane->engine.divergences().size();
                 lane->engine.process(record);
                 if (record.op != shard_op::policy && record.enqueue_ns != 0 &&
                     shards.now_ns != nullptr) {
                     const int64_t elapsed = shards.now_ns() - record.enqueue_ns;
-                    lane->engine.latency().record(elapsed > 0 ? static_cast<uint64_t>(elapsed)
-                                                              : 0);
+                    const uint64_t ns = elapsed > 0 ? static_cast<uint64_t>(elapsed) : 0;
+                    lane->engine.latency().record(ns);
+                    if (lane->engine.divergences().size() > divergences_before) {
+                        lane->engine.detection_latency().record(ns);
+                    }
                 }
                 if (record.op == shard_op::end) {
                     lane->done = true;
@@ -140,7 +147,10 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     listing_store listings;
     lanes shards;
     shards.now_ns = options.now_ns;
-    router_hooks hooks{&shards, deliver, wait_processed, options.now_ns};
+    shards.busy_poll = options.busy_poll;
+    router_hooks hooks{&shards, deliver, wait_processed, options.now_ns,
+                       std::max<uint64_t>(1, options.latency_sample_every),
+                       options.now_ns ? options.pace_events_per_s : 0};
     router route(shard_count, listings, hooks);
     for (unsigned s = 0; s < shard_count; s++) {
         shards.all.push_back(std::make_unique<shard_lane>(listings, route.initial_policy()));
@@ -165,30 +175,24 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
             tbb::make_filter<void, parsed_chunk*>(
                 tbb::filter_mode::serial_in_order,
                 [&](tbb::flow_control& control) -> parsed_chunk* {
-                    if (position >= log.size()) {
+                    const chunk_span span = options.parser.cut(log, position);
+                    if (span.begin >= span.end) {
                         control.stop();
                         return nullptr;
                     }
-                    // Cut after the first line end at or past the target size.
-                    size_t end = std::min(position + chunk_bytes_target, log.size());
-                    if (end < log.size()) {
-                        const void* newline =
-                            std::memchr(log.data() + end - 1, '\n', log.size() - end + 1);
-                        end = newline ? static_cast<size_t>(static_cast<const char*>(newline) -
-                                                            log.data()) + 1
-                                      : log.size();
-                    }
+                    WEAVE_ASSERT(span.begin >= position && span.end <= log.size());
                     auto* chunk = new parsed_chunk();
-                    chunk->file_offset = position;
-                    chunk->byte_count = end - position;
-                    position = end;
+                    chunk->file_offset = span.begin;
+                    chunk->byte_count = span.end - span.begin;
+                    chunk->chunk_end = span.end;
+                    position = span.end;
                     return chunk;
                 }) &
                 tbb::make_filter<parsed_chunk*, parsed_chunk*>(
                     tbb::filter_mode::parallel,
                     [&](parsed_chunk* chunk) {
-                        options.parser.parse(parser_states.local(),
-                                             log.data() + chunk->file_offset,
+                        const uint64_t begin = chunk->file_offset;
+                        options.parser.parse(parser_states.local(), log.data() + begin,
                                              chunk->byte_count, *chunk);
                         return chunk;
                     }) &
@@ -196,8 +200,7 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
                     tbb::filter_mode::serial_in_order, [&](parsed_chunk* chunk) {
                         route.route(*chunk);
                         if (options.progress) {
-                            options.progress(options.progress_context,
-                                             chunk->file_offset + chunk->byte_count,
+                            options.progress(options.progress_context, chunk->chunk_end,
                                              route.counters().events_read);
                         }
                         delete chunk;
@@ -212,10 +215,11 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     }
 
     std::vector<const shard*> engines;
-    latency_histogram latency;
+    latency_histogram latency, detection;
     for (auto& lane : shards.all) {
         engines.push_back(&lane->engine);
         latency.merge(lane->engine.latency());
+        detection.merge(lane->engine.detection_latency());
     }
     replay_outputs outputs = format_outputs(log, route, engines, listings);
     const int64_t finished_ns = options.now_ns ? options.now_ns() : 0;
@@ -225,6 +229,13 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     outputs.timing.rejected = route.counters().rejected;
     outputs.timing.latency_ns_p50 = latency.percentile(50);
     outputs.timing.latency_ns_p99 = latency.percentile(99);
+    auto summarize = [](const latency_histogram& histogram) {
+        return latency_summary{histogram.total(), histogram.percentile(50),
+                               histogram.percentile(99), histogram.percentile(99.9),
+                               histogram.percentile(100)};
+    };
+    outputs.timing.processing = summarize(latency);
+    outputs.timing.detection = summarize(detection);
     return outputs;
 }
 

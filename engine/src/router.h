@@ -27,6 +27,8 @@ struct router_hooks {
     // Returns once `shard` has processed every record up to `seq` (a listing changing shards).
     void (*wait_processed)(void* context, unsigned shard, uint64_t seq) = nullptr;
     int64_t (*now_ns)() = nullptr;  // latency stamps; null: no sampling
+    uint64_t sample_every = latency_sample_every;
+    uint64_t pace_events_per_s = 0;  // benchmarks: hold the input to this rate
 };
 
 struct reject_entry {
@@ -128,6 +130,7 @@ private:
     shard_record make_record(shard_op op, const parsed_event& event, uint64_t seq) const;
     void send(unsigned shard, shard_record record);
     void flush(unsigned shard);
+    void pace();
     unsigned shard_of(uint32_t sku) const { return _sku_entries[sku].shard; }
 
     unsigned _shard_count;
@@ -135,6 +138,8 @@ private:
     router_hooks _hooks;
     std::vector<std::vector<shard_record>> _staged;  // per shard
     uint64_t _records_sent = 0;
+    int64_t _pace_start_ns = 0;
+    uint64_t _paced_events = 0;
 
     intern_table _ids, _skus, _locs, _channels, _listings_by_key, _orders, _transfers;
     intern_table _returns_keys;

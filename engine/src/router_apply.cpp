@@ -86,7 +86,7 @@ void router::attach_listing(uint32_t listing, uint32_t sku, const parsed_event& 
     attach.listing = listing;
     attach.sku_slot = _sku_entries[sku].slot;
     attach.loc = sku;  // the global SKU id, for the listing's output lines
-    attach.channel = static_cast<uint16_t>(entry.channel);
+    attach.channel = entry.channel;
     send(target, attach);
     entry.sku = sku;
     entry.retired = false;
@@ -219,7 +219,7 @@ reject_reason router::check_movement(const parsed_chunk& chunk, const parsed_eve
     record.loc = event.has(has_loc) ? _locs.intern(chunk.text(event.loc)) : no_loc;
     switch (event.type) {
     case event_type::order:
-        record.channel = static_cast<uint16_t>(_channels.intern(chunk.text(event.channel)));
+        record.channel = _channels.intern(chunk.text(event.channel));
         return _orders.find(chunk.text(event.ref)) != no_id ? reject_reason::order_exists
                                                             : reject_reason::none;
     case event_type::cancel:

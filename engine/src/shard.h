@@ -67,6 +67,7 @@ public:
     const std::vector<sku_state>& skus() const { return _skus; }
     const std::vector<stock_slot>& stock() const { return _stock; }
     latency_histogram& latency() { return _latency; }
+    latency_histogram& detection_latency() { return _detection_latency; }
 
 private:
     struct deadline {
@@ -120,6 +121,7 @@ private:
     std::vector<int64_t> _lag_samples_us;
     shard_counters _counters;
     latency_histogram _latency;
+    latency_histogram _detection_latency;
     uint64_t _produced_seq = 0;
     uint32_t _produced_index = 0;
 };

@@ -42,7 +42,7 @@ struct alignas(64) shard_record {
     uint32_t loc = no_loc;        // primary location: receipt/order/held reservation/from/...
     uint32_t loc2 = no_loc;       // ship: where on_hand leaves; transfer: destination
     uint32_t listing = 0;
-    uint16_t channel = 0;
+    uint32_t channel = 0;
     shard_op op = shard_op::end;
     shard_op movement = shard_op::end;  // rejected_movement: the type as it would apply
     uint8_t flags = 0;

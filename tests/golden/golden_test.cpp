@@ -85,3 +85,57 @@ TEST_CASE("report.json ends with a timing object with measured values") {
     CHECK(report.substr(report.size() - 3) == "}}\n");
     fs::remove_all(dir);
 }
+
+TEST_CASE("a binary log replays to the same golden outputs as its NDJSON log") {
+    const fs::path dir = scratch_dir("golden-wbin");
+    for (const fs::path& log : sample_logs()) {
+        const fs::path binary = dir / (log.stem().string() + ".wbin");
+        REQUIRE(run_weave("convert " + log.string() + " --out " + binary.string() + " --quiet",
+                          dir) == 0);
+        for (const int shards : {1, 3}) {
+            const fs::path out = dir / "out";
+            fs::remove_all(out);
+            REQUIRE(run_weave("replay " + binary.string() + " --out " + out.string() +
+                                  " --quiet --threads 2 --shards " + std::to_string(shards),
+                              dir) == 0);
+            check_outputs(log, out, log.stem().string() + " (wbin)");
+        }
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a corrupt or truncated binary log is refused with exit 1 and one clear line") {
+    const fs::path dir = scratch_dir("wbin-corrupt");
+    const fs::path log = fs::path(WEAVE_SOURCE_DIR) / "data/sample/sample_5000.ndjson";
+    const fs::path binary = dir / "log.wbin";
+    REQUIRE(run_weave("convert " + log.string() + " --out " + binary.string() + " --quiet",
+                      dir) == 0);
+    const std::string bytes = read_file(binary);
+    REQUIRE(bytes.size() > 100000);
+    struct damage {
+        const char* name;
+        std::string bytes;
+        const char* message;
+    };
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x01);
+    std::string header = bytes;
+    header[20] = static_cast<char>(header[20] ^ 0x10);
+    const damage cases[] = {
+        {"flipped byte", flipped, "checksum mismatch"},
+        {"truncated", bytes.substr(0, bytes.size() - 1000), "truncated or corrupt"},
+        {"header", header, "header is corrupt"},
+        {"trailing", bytes + "xyz", "trailing bytes"},
+    };
+    for (const damage& d : cases) {
+        INFO(d.name);
+        write_file(dir / "bad.wbin", d.bytes);
+        CHECK(run_weave("replay " + (dir / "bad.wbin").string() + " --out " +
+                            (dir / "out").string() + " --quiet",
+                        dir) == 1);
+        const std::string err = read_file(dir / "stderr.txt");
+        CHECK(err.find(d.message) != std::string::npos);
+        CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+    }
+    fs::remove_all(dir);
+}

@@ -18,6 +18,18 @@ struct replay_options {
     // Called from the serial stage after each chunk (bytes done, events read so far).
     void (*progress)(void* context, uint64_t bytes_done, uint64_t events_read) = nullptr;
     void* progress_context = nullptr;
+    // Benchmarks: stamp one shard record in this many for latency (1: every record), and pace
+    // the router to this many events per second (0: as fast as it goes).
+    uint64_t latency_sample_every = 64;
+    uint64_t pace_events_per_s = 0;
+    // Latency runs: idle shard workers keep polling (yield) instead of sleeping.
+    bool busy_poll = false;
+};
+
+// Nanosecond latencies from a fixed-memory histogram (about 6% bucket resolution).
+struct latency_summary {
+    uint64_t samples = 0;
+    std::optional<uint64_t> p50, p99, p999, max;
 };
 
 struct replay_timing {
@@ -27,6 +39,8 @@ struct replay_timing {
     uint64_t rejected = 0;
     std::optional<uint64_t> latency_ns_p50;
     std::optional<uint64_t> latency_ns_p99;
+    latency_summary processing;  // record enqueued -> applied by its shard
+    latency_summary detection;   // record enqueued -> the divergence record it caused written
 };
 
 struct replay_outputs {

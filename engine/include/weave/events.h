@@ -81,6 +81,7 @@ struct parsed_event {
     char sku_class = 'C';
     uint16_t flags = 0;
     int64_t ts_us = 0;
+    uint64_t id_hash = 0;  // hash of `id`, computed in the parallel stage for the router
     int64_t qty = 0;  // qty, delta, counted, units or grace_ms, by type
     int64_t share = 100;
     int64_t max = 0;
