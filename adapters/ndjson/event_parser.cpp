@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -21,11 +23,34 @@ struct parser_state {
     field_table fields;
 };
 
-field_name field_of(std::string_view key) {
-    for (size_t i = 1; i < field_name_count; i++) {
-        if (field_names[i] == key) {
-            return static_cast<field_name>(i);
+#define WEAVE_PARSER_CHECK(cond) \
+    do {                              \
+        if (!(cond)) std::abort();    \
+    } while (0)
+
+// Known keys by length first: one or two comparisons per key instead of a scan of all names.
+struct field_index {
+    std::array<std::array<field_name, 8>, 10> by_length{};  // at most 7 names share a length
+    field_index() {
+        for (auto& row : by_length) row.fill(field_name::none);
+        for (size_t i = 1; i < field_name_count; i++) {
+            auto& row = by_length[field_names[i].size()];
+            size_t slot = 0;
+            while (row[slot] != field_name::none) slot++;
+            WEAVE_PARSER_CHECK(slot + 1 < row.size());
+            row[slot] = static_cast<field_name>(i);
         }
+    }
+};
+const field_index known_fields;
+
+field_name field_of(std::string_view key) {
+    if (key.size() >= known_fields.by_length.size()) {
+        return field_name::none;
+    }
+    for (const field_name name : known_fields.by_length[key.size()]) {
+        if (name == field_name::none) break;
+        if (field_names[static_cast<size_t>(name)] == key) return name;
     }
     return field_name::none;
 }
@@ -194,7 +219,7 @@ void free_parser_state(void* state) { delete static_cast<parser_state*>(state); 
 void parse_chunk(void* opaque, const char* begin, size_t length, parsed_chunk& out) {
     auto& state = *static_cast<parser_state*>(opaque);
     out.clear();
-    out.arena.reserve(length);
+    out.arena.reserve(std::min(length, 2 * chunk_bytes_target));
     size_t position = 0;
     while (position < length) {
         const void* newline = std::memchr(begin + position, '\n', length - position);
@@ -211,7 +236,8 @@ void parse_chunk(void* opaque, const char* begin, size_t length, parsed_chunk& o
             parsed_event event;
             event.line_index = line_index;
             event.line_offset = static_cast<uint32_t>(position);
-            event.line_length = static_cast<uint32_t>(line.size());
+            // rejects.ndjson quotes at most 1024 bytes, so a longer length needs no exactness.
+            event.line_length = static_cast<uint32_t>(std::min(line.size(), line_bytes_max + 1));
             const bool bom = line.size() >= 3 && std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0;
             if (line.size() > line_bytes_max) {
                 event.reject = reject_reason::line_too_long;

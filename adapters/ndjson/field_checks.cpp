@@ -142,6 +142,19 @@ public:
         _event.flags |= slot.boolean ? ack_ok : 0;
     }
 
+    void store_listing_key() {
+        const std::string_view channel = _chunk.text(_event.channel);
+        const std::string_view listing = _chunk.text(_event.listing);
+        const auto length = static_cast<uint32_t>(channel.size());
+        const str_ref key{static_cast<uint32_t>(_chunk.arena.size()),
+                          static_cast<uint32_t>(sizeof length + channel.size() + listing.size())};
+        const char* bytes = reinterpret_cast<const char*>(&length);
+        _chunk.arena.insert(_chunk.arena.end(), bytes, bytes + sizeof length);
+        _chunk.arena.insert(_chunk.arena.end(), channel.begin(), channel.end());
+        _chunk.arena.insert(_chunk.arena.end(), listing.begin(), listing.end());
+        _event.listing_key = key;
+    }
+
 private:
     str_ref store(std::string_view text) {
         const str_ref ref{static_cast<uint32_t>(_chunk.arena.size()),
@@ -287,6 +300,15 @@ void check_fields(const field_table& fields, parsed_event& event, parsed_chunk& 
     if (check.failed()) return;
     if (!type_of(chunk.text(type), event.type)) return check.fail(reject_reason::unknown_type);
     check_type_fields(check, event);
+    // Also for a line rejected later in its fields (an unreasoned adjust): the router still
+    // resolves its SKU to remember it as a rejected movement.
+    if (event.has(has_sku)) {
+        event.sku_hash = hash_bytes(chunk.text(event.sku));
+    }
+    if (event.has(has_channel) && event.has(has_listing)) {
+        check.store_listing_key();
+        event.listing_hash = hash_bytes(chunk.text(event.listing_key));
+    }
 }
 
 } // namespace weave::ndjson

@@ -64,6 +64,13 @@ void shard::release(sku_state& sku, uint32_t loc, int64_t qty) {
     }
 }
 
+void shard::close_line(uint32_t line, int64_t qty) {
+    // Pair assertion: the router checked the line has qty open; its copy and ours agree.
+    WEAVE_ASSERT(line < _line_open.size());
+    _line_open[line] -= qty;
+    WEAVE_ASSERT(_line_open[line] >= 0);
+}
+
 void shard::apply_movement(const shard_record& record) {
     sku_state& sku = sku_at(record.sku_slot);
     WEAVE_ASSERT(record.op == shard_op::adjust || record.op == shard_op::count ||
@@ -76,6 +83,10 @@ void shard::apply_movement(const shard_record& record) {
         if (record.qty > expected_for(sku, record.channel)) {
             _counters.oversell_incidents++;
         }
+        if (record.listing >= _line_open.size()) {
+            _line_open.resize(static_cast<size_t>(record.listing) + 1, 0);
+        }
+        _line_open[record.listing] = record.qty;
         if (record.loc == no_loc) {
             sku.unassigned += record.qty;
         } else {
@@ -86,9 +97,11 @@ void shard::apply_movement(const shard_record& record) {
         break;
     case shard_op::cancel:
         release(sku, record.loc, record.qty);
+        close_line(record.listing, record.qty);
         break;
     case shard_op::ship:
         release(sku, record.loc, record.qty);
+        close_line(record.listing, record.qty);
         add_on_hand(stock_at(sku, record.loc2), -record.qty);
         break;
     case shard_op::return_: {
@@ -105,11 +118,18 @@ void shard::apply_movement(const shard_record& record) {
         break;
     }
     case shard_op::transfer_out:
+        if (record.listing >= _transfer_remaining.size()) {
+            _transfer_remaining.resize(static_cast<size_t>(record.listing) + 1, 0);
+        }
+        _transfer_remaining[record.listing] = record.qty;
         add_on_hand(stock_at(sku, record.loc), -record.qty);
         stock_at(sku, record.loc2).inbound += record.qty;
         sku.in_transit += record.qty;
         break;
     case shard_op::transfer_in: {
+        WEAVE_ASSERT(record.listing < _transfer_remaining.size());
+        _transfer_remaining[record.listing] -= record.qty;
+        WEAVE_ASSERT(_transfer_remaining[record.listing] >= 0);
         stock_slot& slot = stock_at(sku, record.loc2);
         slot.inbound -= record.qty;
         sku.in_transit -= record.qty;
@@ -136,50 +156,69 @@ void shard::apply_movement(const shard_record& record) {
     refresh_sku(sku, record);
 }
 
-// How much a rejected movement, applied alone as its type applies, would change the pool of a
-// channel (SPEC §4 rejected_movement; docs/spec-notes.md item 15).
-static int64_t rejected_pool_delta(const shard_record& r, const channel_policy& policy,
-                                   const std::vector<stock_slot>& stock, uint32_t first_stock) {
+// How much a rejected movement, applied alone to the current state as its type applies, would
+// change the pool of a channel (SPEC §4 rejected_movement; docs/spec-notes.md item 15). False
+// when it has nothing to apply now (its order line or transfer has nothing open any more).
+bool shard::rejected_pool_delta(const shard_record& r, const channel_policy& policy,
+                                const sku_state& sku, int64_t& delta) const {
     auto in_scope = [&](uint32_t loc) { return loc != no_loc && policy.sells_from(loc); };
+    // Reserving qty where `loc` says (no_loc: the unassigned pool) lowers the pool.
     auto reservation = [&](uint32_t loc, int64_t qty) -> int64_t {
-        // Reserving qty where `loc` says (no_loc: the unassigned pool) lowers the pool.
         return loc == no_loc || policy.sells_from(loc) ? -qty : 0;
     };
+    auto requested = [&](int64_t open) { return (r.flags & record_has_qty) ? r.qty : open; };
+    delta = 0;
     switch (r.movement) {
     case shard_op::receipt:
     case shard_op::restock:
     case shard_op::adjust:
-        return in_scope(r.loc) ? r.qty : 0;
+        delta = in_scope(r.loc) ? r.qty : 0;
+        return true;
     case shard_op::order:
-        return reservation(r.loc, r.qty);
-    case shard_op::cancel:
-        return -reservation(r.loc, r.qty);
-    case shard_op::ship:
-        return -reservation(r.loc, r.qty) - (in_scope(r.loc2) ? r.qty : 0);
+        delta = reservation(r.loc, r.qty);
+        return true;
+    case shard_op::cancel: {
+        const int64_t open = r.listing < _line_open.size() ? _line_open[r.listing] : 0;
+        if (open <= 0) return false;
+        delta = -reservation(r.loc, std::min(requested(open), open));
+        return true;
+    }
+    case shard_op::ship: {
+        const int64_t open = r.listing < _line_open.size() ? _line_open[r.listing] : 0;
+        if (open <= 0) return false;
+        const int64_t qty = requested(open);
+        delta = -reservation(r.loc, qty) - (in_scope(r.loc2) ? qty : 0);
+        return true;
+    }
     case shard_op::transfer_out:
-        return in_scope(r.loc) ? -r.qty : 0;
-    case shard_op::transfer_in:
-        return in_scope(r.loc2) ? r.qty : 0;
+        delta = in_scope(r.loc) ? -r.qty : 0;
+        return true;
+    case shard_op::transfer_in: {
+        const int64_t remaining =
+            r.listing < _transfer_remaining.size() ? _transfer_remaining[r.listing] : 0;
+        if (remaining <= 0) return false;
+        delta = in_scope(r.loc2) ? requested(remaining) : 0;
+        return true;
+    }
     case shard_op::count: {
-        if (!in_scope(r.loc)) {
-            return 0;
-        }
+        if (!in_scope(r.loc)) return true;
         int64_t on_hand = 0;
-        for (uint32_t i = first_stock; i != no_slot; i = stock[i].next) {
-            if (stock[i].loc == r.loc) {
-                on_hand = stock[i].on_hand;
+        for (uint32_t i = sku.first_stock; i != no_slot; i = _stock[i].next) {
+            if (_stock[i].loc == r.loc) {
+                on_hand = _stock[i].on_hand;
             }
         }
-        return r.qty - on_hand;
+        delta = r.qty - on_hand;
+        return true;
     }
     default:
-        return 0;
+        return true;  // return: nothing sellable changes
     }
 }
 
 int64_t shard::expected_for(const sku_state& sku, uint32_t channel,
                             const expected_variant& variant) const {
-    const channel_policy& policy = _policy->channel(channel);
+    const channel_policy& policy = _policy.channel(channel);
     int128 pool = 0;
     for (uint32_t i = sku.first_stock; i != no_slot; i = _stock[i].next) {
         const stock_slot& slot = _stock[i];
@@ -196,10 +235,13 @@ int64_t shard::expected_for(const sku_state& sku, uint32_t channel,
     }
     if (!variant.buffer_zero) {
         pool -= sku.own_buffer >= 0 ? sku.own_buffer
-                                    : _policy->class_buffer[class_index(sku.sku_class)];
+                                    : _policy.class_buffer[class_index(sku.sku_class)];
     }
     if (variant.rejected != nullptr) {
-        pool += rejected_pool_delta(*variant.rejected, policy, _stock, sku.first_stock);
+        int64_t delta = 0;
+        const bool applies = rejected_pool_delta(*variant.rejected, policy, sku, delta);
+        WEAVE_ASSERT(applies);  // the classifier asks only for movements that apply now
+        pool += delta;
     }
     const int64_t share = variant.share_full ? 100 : policy.share;
     const int64_t max = variant.share_full ? unbounded : policy.max;

@@ -6,7 +6,7 @@ namespace weave {
 
 bool shard::rejected_movement_explains(const sku_state& sku, const listing_state& state,
                                        int64_t t_us) const {
-    const int64_t grace = _policy->grace_us(state.channel);
+    const int64_t grace = _policy.grace_us(state.channel);
     size_t scanned = 0;
     for (uint32_t i = sku.newest_rejected; i != UINT32_MAX && scanned < rejected_movements_scan_max;
          i = _rejected_previous[i], scanned++) {
@@ -14,7 +14,9 @@ bool shard::rejected_movement_explains(const sku_state& sku, const listing_state
         if (rejected.ts_us < t_us - grace || rejected.ts_us > t_us) {
             continue;
         }
-        if (rejected.flags & record_nothing_to_apply) {
+        int64_t delta = 0;
+        if ((rejected.flags & record_nothing_to_apply) ||
+            !rejected_pool_delta(rejected, _policy.channel(state.channel), sku, delta)) {
             continue;
         }
         expected_variant variant;

@@ -25,7 +25,7 @@ public:
             if (s.id == no_id) {
                 return no_id;
             }
-            if (s.hash == hash && name(s.id) == key) {
+            if (s.hash == hash && matches(s, key)) {
                 return s.id;
             }
         }
@@ -43,7 +43,7 @@ public:
             if (s.id == no_id) {
                 break;
             }
-            if (s.hash == hash && name(s.id) == key) {
+            if (s.hash == hash && matches(s, key)) {
                 inserted = false;
                 return s.id;
             }
@@ -51,10 +51,11 @@ public:
         inserted = true;
         const auto id = static_cast<uint32_t>(_offsets.size());
         WEAVE_ASSERT(id != no_id);
+        WEAVE_ASSERT(key.size() <= UINT32_MAX);
         _offsets.push_back(_bytes.size());
         _lengths.push_back(static_cast<uint32_t>(key.size()));
+        _slots[i] = slot{hash, _bytes.size(), id, static_cast<uint32_t>(key.size())};
         _bytes.insert(_bytes.end(), key.begin(), key.end());
-        _slots[i] = slot{hash, id};
         if ((_offsets.size() + 1) * 4 > _slots.size() * 3) {
             rehash(_slots.size() * 2);
         }
@@ -72,10 +73,18 @@ public:
     uint32_t size() const noexcept { return static_cast<uint32_t>(_offsets.size()); }
 
 private:
+    // A slot carries where its bytes are, so a lookup touches the slot and the bytes only.
     struct slot {
         uint64_t hash = 0;
+        uint64_t offset = 0;
         uint32_t id = no_id;
+        uint32_t length = 0;
     };
+
+    bool matches(const slot& s, std::string_view key) const noexcept {
+        return s.length == key.size() &&
+               (key.empty() || std::memcmp(_bytes.data() + s.offset, key.data(), key.size()) == 0);
+    }
 
     void rehash(size_t capacity) {
         WEAVE_ASSERT((capacity & (capacity - 1)) == 0);

@@ -27,8 +27,7 @@ using shard_queue =
 // Everything one shard needs, with the queue indices and the progress counter on their own
 // cache lines (the router writes one side, the worker the other).
 struct alignas(64) shard_lane {
-    shard_lane(listing_store& listings, const policy_snapshot* policy)
-        : engine(listings, policy) {}
+    explicit shard_lane(listing_store& listings) : engine(listings) {}
     shard_queue queue;
     alignas(64) std::atomic<uint64_t> processed_seq{0};
     alignas(64) shard engine;
@@ -105,8 +104,10 @@ void run_worker(lanes& shards, unsigned worker, unsigned workers) {
                 const shard_record& record = batch[i];
                 const size_t divergences_before = lane->engine.divergences().size();
                 lane->engine.process(record);
-                if (record.op != shard_op::policy && record.enqueue_ns != 0 &&
-                    shards.now_ns != nullptr) {
+                const bool timed = record.op != shard_op::policy_channel &&
+                                   record.op != shard_op::end &&
+                                   record.op != shard_op::rejected_movement;
+                if (timed && record.enqueue_ns != 0 && shards.now_ns != nullptr) {
                     const int64_t elapsed = shards.now_ns() - record.enqueue_ns;
                     const uint64_t ns = elapsed > 0 ? static_cast<uint64_t>(elapsed) : 0;
                     lane->engine.latency().record(ns);
@@ -153,7 +154,7 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
                        options.now_ns ? options.pace_events_per_s : 0};
     router route(shard_count, listings, hooks);
     for (unsigned s = 0; s < shard_count; s++) {
-        shards.all.push_back(std::make_unique<shard_lane>(listings, route.initial_policy()));
+        shards.all.push_back(std::make_unique<shard_lane>(listings));
     }
     // Shard workers take about a third of the work (perf, bench/README.md): half the threads
     // go to them, the parse stage and the router share the rest.

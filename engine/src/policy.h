@@ -1,7 +1,6 @@
 #pragma once
-// Availability policy (SPEC §2 Policy): an immutable snapshot, replaced whole by the router on
-// every policy event and handed to the shards in their queues, so each shard switches at the
-// same point of the log without sharing mutable state.
+// Availability policy (SPEC §2 Policy). A channel's policy is an immutable object made by the
+// router for each policy.channel event; shards point at it from their own policy_state.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -22,21 +21,34 @@ struct channel_policy {
     }
 };
 
-struct policy_snapshot {
-    std::vector<channel_policy> channels;  // by channel id; missing ids take the defaults
+// One shard's copy of the policy, changed in log order by the policy records in its queue: a
+// policy event costs O(1) to pass on, whatever the number of channels (a snapshot per event
+// would grow memory with channels x events).
+struct policy_state {
+    std::vector<const channel_policy*> channels;  // by channel id; null: the defaults
     std::array<int64_t, 3> class_buffer = {0, 0, 0};  // A, B, C
-    int64_t grace_default_us_ = grace_default_us;
+    int64_t grace_default_us = weave::grace_default_us;
     std::vector<int64_t> channel_grace_us;  // by channel id; -1: the default applies
 
     const channel_policy& channel(uint32_t id) const {
         static const channel_policy defaults{};
-        return id < channels.size() ? channels[id] : defaults;
+        return id < channels.size() && channels[id] != nullptr ? *channels[id] : defaults;
     }
     int64_t grace_us(uint32_t channel_id) const {
         if (channel_id < channel_grace_us.size() && channel_grace_us[channel_id] >= 0) {
             return channel_grace_us[channel_id];
         }
-        return grace_default_us_;
+        return grace_default_us;
+    }
+    void set_channel(uint32_t id, const channel_policy* policy) {
+        if (id >= channels.size()) channels.resize(static_cast<size_t>(id) + 1, nullptr);
+        channels[id] = policy;
+    }
+    void set_grace(uint32_t id, int64_t grace_us) {
+        if (id >= channel_grace_us.size()) {
+            channel_grace_us.resize(static_cast<size_t>(id) + 1, -1);
+        }
+        channel_grace_us[id] = grace_us;
     }
 };
 

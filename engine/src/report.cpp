@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <numeric>
@@ -50,7 +51,19 @@ size_t utf8_char(std::string_view s, size_t i, size_t& bad) {
     return need;
 }
 
-void append_int(std::string& out, int64_t value) { out += std::to_string(value); }
+void append_int(std::string& out, int64_t value) {
+    char digits[24];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr);
+}
+
+// `,"key":value`
+void append_field(std::string& out, std::string_view key, int64_t value) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    append_int(out, value);
+}
 
 void append_percentiles(std::string& out, const std::vector<int64_t>& sorted,
                         std::initializer_list<std::pair<const char*, unsigned>> ranks) {
@@ -117,6 +130,23 @@ void append_json_string(std::string& out, std::string_view bytes, size_t bytes_m
 
 namespace {
 
+// Each id's position when the names are sorted by bytes: outputs sort on these integers.
+std::vector<uint32_t> name_ranks(const intern_table& names) {
+    std::vector<uint32_t> ids(names.size());
+    std::iota(ids.begin(), ids.end(), 0u);
+    std::sort(ids.begin(), ids.end(),
+              [&](uint32_t a, uint32_t b) { return names.name(a) < names.name(b); });
+    std::vector<uint32_t> rank(ids.size());
+    for (uint32_t r = 0; r < ids.size(); r++) {
+        rank[ids[r]] = r;
+    }
+    return rank;
+}
+
+struct output_order {
+    std::vector<uint32_t> sku, loc, listing;  // listing: by (channel, listing)
+};
+
 struct listing_order {
     const router& route;
     bool operator()(uint32_t a, uint32_t b) const {
@@ -129,15 +159,24 @@ struct listing_order {
     }
 };
 
-std::vector<divergence_record> sorted_divergences(const router& route,
-                                                  const std::vector<const shard*>& shards) {
+output_order make_output_order(const router& route) {
+    output_order order;
+    order.sku = name_ranks(route.sku_names());
+    order.loc = name_ranks(route.loc_names());
     std::vector<uint32_t> listings(route.listing_count());
     std::iota(listings.begin(), listings.end(), 0u);
     std::sort(listings.begin(), listings.end(), listing_order{route});
-    std::vector<uint32_t> rank(listings.size());
+    order.listing.resize(listings.size());
     for (uint32_t r = 0; r < listings.size(); r++) {
-        rank[listings[r]] = r;
+        order.listing[listings[r]] = r;
     }
+    return order;
+}
+
+std::vector<divergence_record> sorted_divergences(const router& route,
+                                                  const std::vector<const shard*>& shards,
+                                                  const output_order& order) {
+    const std::vector<uint32_t>& rank = order.listing;
     std::vector<divergence_record> all(route.divergences());
     for (const shard* s : shards) {
         all.insert(all.end(), s->divergences().begin(), s->divergences().end());
@@ -157,7 +196,11 @@ void format_divergence(std::string& out, const router& route, const divergence_r
     out += d.is_close ? "{\"event\":\"close\",\"ts\":\"" : "{\"event\":\"open\",\"ts\":\"";
     append_rfc3339_us(out, d.ts_us);
     out += "\",\"seq\":";
-    out += d.seq == 0 ? "null" : std::to_string(d.seq);
+    if (d.seq == 0) {
+        out += "null";
+    } else {
+        append_int(out, static_cast<int64_t>(d.seq));
+    }
     out += ",\"channel\":";
     append_json_string(out, route.channel_names().name(d.channel));
     out += ",\"listing\":";
@@ -191,7 +234,7 @@ namespace weave {
 namespace {
 
 std::string format_state(const router& route, const std::vector<const shard*>& shards,
-                         const listing_store& listings) {
+                         const listing_store& listings, const output_order& order) {
     const auto& skus = route.sku_names();
     const auto& locs = route.loc_names();
     struct stock_line {
@@ -215,8 +258,8 @@ std::string format_state(const router& route, const std::vector<const shard*>& s
         }
     }
     std::sort(stock.begin(), stock.end(), [&](const stock_line& a, const stock_line& b) {
-        if (a.sku != b.sku) return skus.name(a.sku) < skus.name(b.sku);
-        return locs.name(a.slot->loc) < locs.name(b.slot->loc);
+        if (a.sku != b.sku) return order.sku[a.sku] < order.sku[b.sku];
+        return order.loc[a.slot->loc] < order.loc[b.slot->loc];
     });
     std::string out;
     for (const stock_line& line : stock) {
@@ -224,9 +267,10 @@ std::string format_state(const router& route, const std::vector<const shard*>& s
         append_json_string(out, skus.name(line.sku));
         out += ",\"loc\":";
         append_json_string(out, locs.name(line.slot->loc));
-        out += ",\"on_hand\":" + std::to_string(line.slot->on_hand);
-        out += ",\"reserved\":" + std::to_string(line.slot->reserved);
-        out += ",\"returns_pending\":" + std::to_string(line.slot->returns_pending) + "}\n";
+        append_field(out, "on_hand", line.slot->on_hand);
+        append_field(out, "reserved", line.slot->reserved);
+        append_field(out, "returns_pending", line.slot->returns_pending);
+        out += "}\n";
     }
     std::vector<uint32_t> defined;
     for (uint32_t sku = 0; sku < skus.size(); sku++) {
@@ -235,13 +279,14 @@ std::string format_state(const router& route, const std::vector<const shard*>& s
         }
     }
     std::sort(defined.begin(), defined.end(),
-              [&](uint32_t a, uint32_t b) { return skus.name(a) < skus.name(b); });
+              [&](uint32_t a, uint32_t b) { return order.sku[a] < order.sku[b]; });
     for (const uint32_t sku : defined) {
         const sku_state* state = sku_states[sku];
         out += "{\"kind\":\"sku\",\"sku\":";
         append_json_string(out, skus.name(sku));
-        out += ",\"reserved_unassigned\":" + std::to_string(state ? state->unassigned : 0);
-        out += ",\"in_transit\":" + std::to_string(state ? state->in_transit : 0) + "}\n";
+        append_field(out, "reserved_unassigned", state ? state->unassigned : 0);
+        append_field(out, "in_transit", state ? state->in_transit : 0);
+        out += "}\n";
     }
     std::vector<uint32_t> mapped;
     for (uint32_t l = 0; l < route.listing_count(); l++) {
@@ -249,7 +294,8 @@ std::string format_state(const router& route, const std::vector<const shard*>& s
             mapped.push_back(l);
         }
     }
-    std::sort(mapped.begin(), mapped.end(), listing_order{route});
+    std::sort(mapped.begin(), mapped.end(),
+              [&](uint32_t a, uint32_t b) { return order.listing[a] < order.listing[b]; });
     for (const uint32_t l : mapped) {
         const listing_state& state = listings[l];
         out += "{\"kind\":\"listing\",\"channel\":";
@@ -258,9 +304,13 @@ std::string format_state(const router& route, const std::vector<const shard*>& s
         append_json_string(out, route.listing_name(l));
         out += ",\"sku\":";
         append_json_string(out, skus.name(route.listing_sku(l)));
-        out += ",\"expected\":" + std::to_string(state.expected);
+        append_field(out, "expected", state.expected);
         out += ",\"observed\":";
-        out += state.observed_known ? std::to_string(state.observed) : "null";
+        if (state.observed_known) {
+            append_int(out, state.observed);
+        } else {
+            out += "null";
+        }
         out += state.mismatched ? ",\"mismatched\":true" : ",\"mismatched\":false";
         out += state.open ? ",\"open_divergence\":true}\n" : ",\"open_divergence\":false}\n";
     }
@@ -270,7 +320,9 @@ std::string format_state(const router& route, const std::vector<const shard*>& s
 std::string format_rejects(std::string_view log, const router& route) {
     std::string out;
     for (const reject_entry& entry : route.rejects()) {
-        out += "{\"seq\":" + std::to_string(entry.seq) + ",\"reason\":\"";
+        out += "{\"seq\":";
+        append_int(out, static_cast<int64_t>(entry.seq));
+        out += ",\"reason\":\"";
         out += reject_text(entry.reason, entry.field);
         out += "\",\"line\":";
         append_json_string(out, log.substr(entry.line_offset, entry.line_length),
@@ -419,11 +471,12 @@ replay_outputs format_outputs(std::string_view log, const router& route,
                               const std::vector<const shard*>& shards,
                               const listing_store& listings) {
     replay_outputs outputs;
-    const std::vector<divergence_record> divergences = sorted_divergences(route, shards);
+    const output_order order = make_output_order(route);
+    const std::vector<divergence_record> divergences = sorted_divergences(route, shards, order);
     for (const divergence_record& d : divergences) {
         format_divergence(outputs.divergences, route, d);
     }
-    outputs.state = format_state(route, shards, listings);
+    outputs.state = format_state(route, shards, listings, order);
     outputs.rejects = format_rejects(log, route);
     outputs.report_body = format_report(route, shards, divergences);
     return outputs;

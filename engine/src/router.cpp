@@ -19,10 +19,10 @@ uint64_t mix(uint64_t x) {
 
 router::router(unsigned shard_count, listing_store& listings, router_hooks hooks)
     : _shard_count(shard_count), _listings(listings), _hooks(hooks), _staged(shard_count),
-      _shard_slot_count(shard_count, 0), _slot_skus(shard_count) {
+      _shard_slot_count(shard_count, 0), _shard_line_count(shard_count, 0),
+      _shard_transfer_count(shard_count, 0), _slot_skus(shard_count) {
     WEAVE_ASSERT(shard_count >= 1 && shard_count <= shards_max);
     WEAVE_ASSERT(hooks.deliver != nullptr && hooks.wait_processed != nullptr);
-    _policies.push_back(std::make_unique<policy_snapshot>());
     for (auto& staged : _staged) {
         staged.reserve(staged_records_max);
     }
@@ -36,7 +36,13 @@ void router::route(const parsed_chunk& chunk) {
     uint32_t next_line = 0;
     for (size_t i = 0; i < events.size(); i++) {
         if (i + prefetch_distance < events.size()) {
-            _ids.prefetch(events[i + prefetch_distance].id_hash);
+            const parsed_event& ahead = events[i + prefetch_distance];
+            _ids.prefetch(ahead.id_hash);
+            if (ahead.has(has_sku)) {
+                _skus.prefetch(ahead.sku_hash);
+            } else if (ahead.has(has_listing)) {
+                _listings_by_key.prefetch(ahead.listing_hash);
+            }
         }
         if (_hooks.pace_events_per_s != 0) {
             pace();
@@ -59,6 +65,7 @@ void router::finish() {
         record.op = shard_op::end;
         record.seq = _line_base + 1;
         record.watermark_us = _watermark_us;
+        record.applied_seq = _last_applied_seq;
         send(s, record);
         flush(s);
     }
@@ -96,6 +103,7 @@ void router::route_event(const parsed_chunk& chunk, const parsed_event& event, u
     bool inserted = false;
     _ids.intern(id, id_hash, inserted);
     WEAVE_ASSERT(inserted);
+    _last_applied_seq = seq;
     _counters.applied++;
     _counters.applied_by_type[static_cast<size_t>(event.type)]++;
 }
@@ -147,16 +155,17 @@ uint32_t router::intern_sku(std::string_view name) {
     return sku;
 }
 
-uint32_t router::listing_key(uint32_t channel, std::string_view name, bool insert) {
-    _key_scratch.assign(reinterpret_cast<const char*>(&channel), sizeof channel);
-    _key_scratch.append(name);
-    if (!insert) {
-        return _listings_by_key.find(_key_scratch);
-    }
+uint32_t router::find_listing(const parsed_chunk& chunk, const parsed_event& event) const {
+    WEAVE_DASSERT(event.has(has_channel) && event.has(has_listing));
+    return _listings_by_key.find(chunk.text(event.listing_key), event.listing_hash);
+}
+
+uint32_t router::intern_listing(const parsed_chunk& chunk, const parsed_event& event) {
     bool inserted = false;
-    const uint32_t listing = _listings_by_key.intern(_key_scratch, hash_bytes(_key_scratch),
-                                                     inserted);
+    const uint32_t listing =
+        _listings_by_key.intern(chunk.text(event.listing_key), event.listing_hash, inserted);
     if (inserted) {
+        const uint32_t channel = _channels.intern(chunk.text(event.channel));
         _listing_entries.push_back(listing_entry{channel, no_sku, false});
         _listings.ensure(listing);
         _listings[listing].channel = channel;
@@ -165,7 +174,10 @@ uint32_t router::listing_key(uint32_t channel, std::string_view name, bool inser
 }
 
 std::string_view router::listing_name(uint32_t listing) const {
-    return _listings_by_key.name(listing).substr(sizeof(uint32_t));
+    const std::string_view key = _listings_by_key.name(listing);
+    uint32_t channel_length = 0;
+    std::memcpy(&channel_length, key.data(), sizeof channel_length);
+    return key.substr(sizeof channel_length + channel_length);
 }
 
 uint32_t router::returns_key(uint32_t sku, uint32_t loc) {
@@ -182,13 +194,11 @@ uint32_t router::returns_key(uint32_t sku, uint32_t loc) {
 reject_reason router::resolve_sku(const parsed_chunk& chunk, const parsed_event& event,
                                   uint32_t& sku) {
     if (event.has(has_sku)) {
-        sku = _skus.find(chunk.text(event.sku));
+        sku = _skus.find(chunk.text(event.sku), event.sku_hash);
         return sku != no_id && _sku_entries[sku].defined ? reject_reason::none
                                                          : reject_reason::unknown_sku;
     }
-    const uint32_t channel = _channels.find(chunk.text(event.channel));
-    const uint32_t listing =
-        channel == no_id ? no_id : listing_key(channel, chunk.text(event.listing), false);
+    const uint32_t listing = find_listing(chunk, event);
     if (listing == no_id || _listing_entries[listing].sku == no_sku) {
         return reject_reason::unmapped_listing;
     }
@@ -210,7 +220,9 @@ shard_record router::make_record(shard_op op, const parsed_event& event, uint64_
 }
 
 void router::send(unsigned shard, shard_record record) {
-    if (_hooks.now_ns != nullptr && record.op != shard_op::policy &&
+    const bool stamps_union = record.op == shard_op::policy_channel || record.op == shard_op::end ||
+                              record.op == shard_op::rejected_movement;
+    if (_hooks.now_ns != nullptr && !stamps_union &&
         ++_records_sent % _hooks.sample_every == 0) {
         record.enqueue_ns = _hooks.now_ns();
     }

@@ -56,7 +56,6 @@ public:
     void route(const parsed_chunk& chunk);
     void finish();  // sends `end` to every shard
 
-    const policy_snapshot* initial_policy() const { return _policies.front().get(); }
     const router_counters& counters() const { return _counters; }
     const std::vector<reject_entry>& rejects() const { return _rejects; }
     const std::vector<divergence_record>& divergences() const { return _divergences; }
@@ -90,13 +89,15 @@ private:
     };
     struct order_line {
         uint32_t sku;
-        uint32_t loc;  // no_loc: the unassigned pool
+        uint32_t loc;   // no_loc: the unassigned pool
+        uint32_t slot;  // in the SKU's shard
         int64_t open;
     };
     struct transfer {
         uint32_t sku;
         uint32_t from;
         uint32_t to;
+        uint32_t slot;  // in the SKU's shard
         int64_t remaining;
     };
 
@@ -120,12 +121,12 @@ private:
                 reject_reason reason, field_name field);
 
     uint32_t intern_sku(std::string_view name);
-    uint32_t listing_key(uint32_t channel, std::string_view name, bool insert);
+    uint32_t find_listing(const parsed_chunk& chunk, const parsed_event& event) const;
+    uint32_t intern_listing(const parsed_chunk& chunk, const parsed_event& event);
     uint32_t returns_key(uint32_t sku, uint32_t loc);
     void attach_listing(uint32_t listing, uint32_t sku, const parsed_event& event, uint64_t seq);
     void observe_unmapped(uint32_t listing, const parsed_event& event, uint64_t seq);
-    policy_snapshot& next_policy();
-    void broadcast_policy(const parsed_event& event, uint64_t seq);
+    void broadcast(shard_record record);
 
     shard_record make_record(shard_op op, const parsed_event& event, uint64_t seq) const;
     void send(unsigned shard, shard_record record);
@@ -149,11 +150,14 @@ private:
     std::vector<transfer> _transfer_entries;
     std::vector<int64_t> _returns_pending;
     std::vector<uint32_t> _shard_slot_count;
+    std::vector<uint32_t> _shard_line_count;      // order lines per shard
+    std::vector<uint32_t> _shard_transfer_count;  // transfers per shard
     std::vector<std::vector<uint32_t>> _slot_skus;  // per shard: slot -> global SKU id
-    std::vector<std::unique_ptr<policy_snapshot>> _policies;
-    std::string _key_scratch;
+    // Every channel policy made (one per policy.channel event), alive until the run ends.
+    std::vector<std::unique_ptr<channel_policy>> _channel_policies;
 
     int64_t _watermark_us = INT64_MIN;
+    uint64_t _last_applied_seq = 0;
     uint64_t _line_base = 0;
     router_counters _counters;
     std::vector<reject_entry> _rejects;

@@ -41,20 +41,17 @@ reject_reason router::apply_identity(const parsed_chunk& chunk, const parsed_eve
         return reject_reason::none;
     }
     if (event.type == event_type::listing) {
-        const uint32_t sku = _skus.find(chunk.text(event.sku));
+        const uint32_t sku = _skus.find(chunk.text(event.sku), event.sku_hash);
         if (sku == no_id || !_sku_entries[sku].defined) {
             return reject_reason::unknown_sku;
         }
-        const uint32_t channel = _channels.intern(chunk.text(event.channel));
-        const uint32_t listing = listing_key(channel, chunk.text(event.listing), true);
+        const uint32_t listing = intern_listing(chunk, event);
         _watermark_us = std::max(_watermark_us, event.ts_us);
         attach_listing(listing, sku, event, seq);
         return reject_reason::none;
     }
     WEAVE_ASSERT(event.type == event_type::listing_retire);
-    const uint32_t channel = _channels.find(chunk.text(event.channel));
-    const uint32_t listing =
-        channel == no_id ? no_id : listing_key(channel, chunk.text(event.listing), false);
+    const uint32_t listing = find_listing(chunk, event);
     if (listing == no_id || _listing_entries[listing].sku == no_sku) {
         return reject_reason::unmapped_listing;
     }
@@ -92,71 +89,57 @@ void router::attach_listing(uint32_t listing, uint32_t sku, const parsed_event& 
     entry.retired = false;
 }
 
-policy_snapshot& router::next_policy() {
-    _policies.push_back(std::make_unique<policy_snapshot>(*_policies.back()));
-    return *_policies.back();
-}
-
-void router::broadcast_policy(const parsed_event& event, uint64_t seq) {
-    _watermark_us = std::max(_watermark_us, event.ts_us);
+void router::broadcast(shard_record record) {
     for (unsigned s = 0; s < _shard_count; s++) {
-        shard_record record = make_record(shard_op::policy, event, seq);
-        record.policy = _policies.back().get();
         send(s, record);
     }
 }
 
 reject_reason router::apply_policy(const parsed_chunk& chunk, const parsed_event& event,
                                    uint64_t seq) {
+    _watermark_us = std::max(_watermark_us, event.ts_us);
     if (event.type == event_type::policy_buffer) {
         if (event.has(has_sku)) {
             const uint32_t sku = intern_sku(chunk.text(event.sku));
-            _watermark_us = std::max(_watermark_us, event.ts_us);
             shard_record record = make_record(shard_op::buffer_own, event, seq);
             record.sku_slot = _sku_entries[sku].slot;
             record.qty = event.qty;
             send(shard_of(sku), record);
             return reject_reason::none;
         }
-        next_policy().class_buffer[class_index(event.sku_class)] = event.qty;
-        broadcast_policy(event, seq);
+        shard_record record = make_record(shard_op::policy_class_buffer, event, seq);
+        record.sku_class = event.sku_class;
+        record.qty = event.qty;
+        broadcast(record);
         return reject_reason::none;
     }
     if (event.type == event_type::policy_channel) {
-        const uint32_t channel = _channels.intern(chunk.text(event.channel));
-        channel_policy replacement;
-        replacement.all_locations = !event.has(has_locations);
+        // policy.channel replaces the channel's whole policy (absent fields take defaults).
+        auto replacement = std::make_unique<channel_policy>();
+        replacement->all_locations = !event.has(has_locations);
         for (uint32_t i = 0; i < event.locations_count; i++) {
             const uint32_t loc =
                 _locs.intern(chunk.text(chunk.locations[event.locations_first + i]));
-            if (loc >= replacement.locations.size()) {
-                replacement.locations.resize(loc + 1, false);
+            if (loc >= replacement->locations.size()) {
+                replacement->locations.resize(loc + 1, false);
             }
-            replacement.locations[loc] = true;
+            replacement->locations[loc] = true;
         }
-        replacement.share = event.has(has_share) ? event.share : 100;
-        replacement.max = event.has(has_max) ? event.max : unbounded;
-        policy_snapshot& policy = next_policy();
-        if (channel >= policy.channels.size()) {
-            policy.channels.resize(channel + 1);
-        }
-        policy.channels[channel] = std::move(replacement);
-        broadcast_policy(event, seq);
+        replacement->share = event.has(has_share) ? event.share : 100;
+        replacement->max = event.has(has_max) ? event.max : unbounded;
+        shard_record record = make_record(shard_op::policy_channel, event, seq);
+        record.channel = _channels.intern(chunk.text(event.channel));
+        record.policy = replacement.get();
+        _channel_policies.push_back(std::move(replacement));
+        broadcast(record);
         return reject_reason::none;
     }
     WEAVE_ASSERT(event.type == event_type::policy_publish);
-    const int64_t grace_us = event.qty * 1000;
-    if (event.has(has_channel)) {
-        const uint32_t channel = _channels.intern(chunk.text(event.channel));
-        policy_snapshot& policy = next_policy();
-        if (channel >= policy.channel_grace_us.size()) {
-            policy.channel_grace_us.resize(channel + 1, -1);
-        }
-        policy.channel_grace_us[channel] = grace_us;
-    } else {
-        next_policy().grace_default_us_ = grace_us;
-    }
-    broadcast_policy(event, seq);
+    shard_record record = make_record(shard_op::policy_grace, event, seq);
+    record.qty = event.qty * 1000;
+    record.channel =
+        event.has(has_channel) ? _channels.intern(chunk.text(event.channel)) : no_channel;
+    broadcast(record);
     return reject_reason::none;
 }
 
@@ -166,8 +149,7 @@ reject_reason router::apply_channel_side(const parsed_chunk& chunk, const parsed
     if (event.type == event_type::publish) {
         return reject_reason::none;  // an attempt only (SPEC §2)
     }
-    const uint32_t channel = _channels.intern(chunk.text(event.channel));
-    const uint32_t listing = listing_key(channel, chunk.text(event.listing), true);
+    const uint32_t listing = intern_listing(chunk, event);
     const listing_entry& entry = _listing_entries[listing];
     if (entry.sku == no_sku) {
         observe_unmapped(listing, event, seq);
@@ -230,6 +212,7 @@ reject_reason router::check_movement(const parsed_chunk& chunk, const parsed_eve
             return reject_reason::unknown_order;
         }
         const order_line& line = _order_lines[order];
+        record.listing = line.slot;
         const int64_t qty = event.has(has_qty) ? event.qty : line.open;
         if (event.type == event_type::cancel) {
             record.qty = std::min(qty, line.open);
@@ -262,6 +245,7 @@ reject_reason router::check_movement(const parsed_chunk& chunk, const parsed_eve
             return reject_reason::unknown_transfer;
         }
         const transfer& moving = _transfer_entries[id];
+        record.listing = moving.slot;
         record.qty = event.has(has_qty) ? event.qty : moving.remaining;
         record.loc = moving.from;
         record.loc2 = moving.to;
@@ -285,7 +269,8 @@ reject_reason router::apply_movement(const parsed_chunk& chunk, const parsed_eve
     case event_type::order: {
         const uint32_t order = _orders.intern(chunk.text(event.ref));
         WEAVE_ASSERT(order == _order_lines.size());
-        _order_lines.push_back(order_line{sku, record.loc, record.qty});
+        record.listing = _shard_line_count[shard_of(sku)]++;
+        _order_lines.push_back(order_line{sku, record.loc, record.listing, record.qty});
         break;
     }
     case event_type::cancel:
@@ -301,7 +286,9 @@ reject_reason router::apply_movement(const parsed_chunk& chunk, const parsed_eve
     case event_type::transfer_out: {
         const uint32_t id = _transfers.intern(chunk.text(event.ref));
         WEAVE_ASSERT(id == _transfer_entries.size());
-        _transfer_entries.push_back(transfer{sku, record.loc, record.loc2, record.qty});
+        record.listing = _shard_transfer_count[shard_of(sku)]++;
+        _transfer_entries.push_back(
+            transfer{sku, record.loc, record.loc2, record.listing, record.qty});
         break;
     }
     case event_type::transfer_in:
@@ -327,9 +314,7 @@ void router::remember_rejected(const parsed_chunk& chunk, const parsed_event& ev
     if (event.has(has_sku)) {
         sku = intern_sku(chunk.text(event.sku));
     } else {
-        const uint32_t channel = _channels.find(chunk.text(event.channel));
-        const uint32_t listing =
-            channel == no_id ? no_id : listing_key(channel, chunk.text(event.listing), false);
+        const uint32_t listing = find_listing(chunk, event);
         if (listing == no_id || _listing_entries[listing].sku == no_sku) {
             return;
         }
@@ -339,6 +324,15 @@ void router::remember_rejected(const parsed_chunk& chunk, const parsed_event& ev
     (void)check_movement(chunk, event, sku, record);
     record.op = shard_op::rejected_movement;
     record.movement = movement_op(event.type);
+    record.applied_seq = _last_applied_seq;
+    // A line's amount is taken from the shard's state when the classifier applies it (SPEC §4:
+    // "applied to the current state"), so keep what the event asked for, not what was open.
+    const bool on_a_line = event.type == event_type::cancel || event.type == event_type::ship ||
+                           event.type == event_type::transfer_in;
+    if (on_a_line) {
+        record.qty = event.has(has_qty) ? event.qty : 0;
+        record.flags |= event.has(has_qty) ? record_has_qty : 0;
+    }
     send(shard_of(sku), record);
 }
 

@@ -6,10 +6,7 @@
 
 namespace weave {
 
-shard::shard(listing_store& listings, const policy_snapshot* policy)
-    : _listings(listings), _policy(policy) {
-    WEAVE_ASSERT(policy != nullptr);
-}
+shard::shard(listing_store& listings) : _listings(listings) {}
 
 void shard::process(const shard_record& record) {
     WEAVE_DASSERT(record.seq >= _produced_seq);
@@ -19,7 +16,11 @@ void shard::process(const shard_record& record) {
     // SPEC §4: before an applied event takes effect, every pending deadline d < W fires. The
     // router stamps each record with W; records of other shards cannot change this shard's
     // state, so firing here, lazily, gives the same opens as firing at the event itself.
-    fire_deadlines(record.watermark_us);
+    // A record that is not an applied event (a remembered reject, the end of the log) stands
+    // for the next applied event only for deadlines armed before the last applied one: those
+    // armed by it (a new mismatch, a grace change) wait for an applied event to fire.
+    const bool applied = record.op != shard_op::rejected_movement && record.op != shard_op::end;
+    fire_deadlines(record.watermark_us, applied ? UINT64_MAX : record.applied_seq);
     switch (record.op) {
     case shard_op::receipt:
     case shard_op::order:
@@ -54,11 +55,22 @@ void shard::process(const shard_record& record) {
     case shard_op::listing_retire:
         _listings[record.listing].retired = true;
         break;
-    case shard_op::policy:
+    case shard_op::policy_channel:
         WEAVE_ASSERT(record.policy != nullptr);
-        _policy = record.policy;
-        rebuild_deadlines();
+        _policy.set_channel(record.channel, record.policy);
         refresh_all(record);
+        break;
+    case shard_op::policy_class_buffer:
+        _policy.class_buffer[class_index(record.sku_class)] = record.qty;
+        refresh_all(record);
+        break;
+    case shard_op::policy_grace:
+        if (record.channel == no_channel) {
+            _policy.grace_default_us = record.qty;
+        } else {
+            _policy.set_grace(record.channel, record.qty);
+        }
+        rebuild_deadlines();
         break;
     case shard_op::observe:
         _listings[record.listing].last_ack_failed =
@@ -80,19 +92,27 @@ void shard::process(const shard_record& record) {
     }
 }
 
-void shard::fire_deadlines(int64_t watermark_us) {
+void shard::fire_deadlines(int64_t watermark_us, uint64_t armed_before) {
     while (!_deadlines.empty() && _deadlines.top().due_us < watermark_us) {
         const deadline due = _deadlines.top();
         _deadlines.pop();
         listing_state& state = _listings[due.listing];
         if (state.deadline_generation != due.generation || !state.deadline_pending) {
-            continue;  // dropped: the mismatch ended, or the listing moved or was rescheduled
+            continue;  // dropped: the mismatch ended, or was rescheduled
+        }
+        if (due.armed_seq >= armed_before) {
+            _deferred.push_back(due);
+            continue;
         }
         state.deadline_pending = false;
         if (state.mismatched && !state.open) {
             open(due.listing, due.due_us, 0);
         }
     }
+    for (const deadline& due : _deferred) {
+        _deadlines.push(due);
+    }
+    _deferred.clear();
 }
 
 void shard::refresh_sku(sku_state& sku, const shard_record& record) {
@@ -141,7 +161,7 @@ void shard::judge(uint32_t listing, bool was_mismatched, const shard_record& rec
         }
         // Opened by an observation unless the channel shows a value it recently had to show.
         if (observation && !state.open) {
-            const int64_t grace = _policy->grace_us(state.channel);
+            const int64_t grace = _policy.grace_us(state.channel);
             if (!state.history_has(state.observed, ts - grace)) {
                 open(listing, ts, record.seq);
             }
@@ -208,14 +228,27 @@ void shard::detach(uint32_t listing) {
     state.next_in_sku = UINT32_MAX;
     state.deadline_pending = false;
     state.deadline_generation++;
+    // The listing's state passes to another owner: drop its entries here, so that this shard
+    // never reads it again (re-mapping is rare; the heap is rebuilt without them).
+    std::vector<deadline> kept;
+    while (!_deadlines.empty()) {
+        if (_deadlines.top().listing != listing) {
+            kept.push_back(_deadlines.top());
+        }
+        _deadlines.pop();
+    }
+    for (const deadline& due : kept) {
+        _deadlines.push(due);
+    }
 }
 
 void shard::schedule_deadline(uint32_t listing) {
     listing_state& state = _listings[listing];
     state.deadline_generation++;
     state.deadline_pending = true;
-    state.deadline_us = state.t0_us + _policy->grace_us(state.channel);
-    _deadlines.push(deadline{state.deadline_us, listing, state.deadline_generation});
+    state.deadline_us = state.t0_us + _policy.grace_us(state.channel);
+    _deadlines.push(
+        deadline{state.deadline_us, _produced_seq, listing, state.deadline_generation});
 }
 
 void shard::rebuild_deadlines() {

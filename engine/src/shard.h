@@ -57,7 +57,7 @@ struct shard_counters {
 
 class shard {
 public:
-    shard(listing_store& listings, const policy_snapshot* policy);
+    explicit shard(listing_store& listings);
 
     void process(const shard_record& record);
 
@@ -72,6 +72,7 @@ public:
 private:
     struct deadline {
         int64_t due_us;
+        uint64_t armed_seq;  // the record that scheduled it
         uint32_t listing;
         uint32_t generation;
         bool operator>(const deadline& other) const {
@@ -85,11 +86,14 @@ private:
     void apply_movement(const shard_record& record);
     void add_on_hand(stock_slot& slot, int64_t delta);
     void release(sku_state& sku, uint32_t loc, int64_t qty);
+    void close_line(uint32_t line, int64_t qty);
     int64_t expected_for(const sku_state& sku, uint32_t channel,
                          const expected_variant& variant = {}) const;
+    bool rejected_pool_delta(const shard_record& rejected, const channel_policy& policy,
+                             const sku_state& sku, int64_t& delta) const;
 
     // divergence (shard.cpp)
-    void fire_deadlines(int64_t watermark_us);
+    void fire_deadlines(int64_t watermark_us, uint64_t armed_before);
     void refresh_sku(sku_state& sku, const shard_record& record);
     void refresh_all(const shard_record& record);
     void update_listing(uint32_t listing, int64_t expected, const shard_record& record);
@@ -111,9 +115,11 @@ private:
                                     int64_t t_us) const;
 
     listing_store& _listings;
-    const policy_snapshot* _policy;
+    policy_state _policy;
     std::vector<sku_state> _skus;
     std::vector<stock_slot> _stock;
+    std::vector<int64_t> _line_open;               // by order-line slot: units still open
+    std::vector<int64_t> _transfer_remaining;      // by transfer slot: units not arrived
     std::vector<shard_record> _rejected;           // remembered rejected movements
     std::vector<uint32_t> _rejected_previous;      // per entry: the SKU's previous one
     std::priority_queue<deadline, std::vector<deadline>, std::greater<>> _deadlines;
@@ -122,6 +128,7 @@ private:
     shard_counters _counters;
     latency_histogram _latency;
     latency_histogram _detection_latency;
+    std::vector<deadline> _deferred;  // due, but armed too late to fire at this record
     uint64_t _produced_seq = 0;
     uint32_t _produced_index = 0;
 };

@@ -7,13 +7,16 @@
 
 namespace weave {
 
-struct policy_snapshot;
+struct channel_policy;
 
 enum class shard_op : uint8_t {
     // movements (applied)
     receipt, order, cancel, ship, return_, restock, transfer_out, transfer_in, adjust, count,
     // identity and policy
-    sku_define, buffer_own, listing_attach, listing_detach, listing_retire, policy,
+    sku_define, buffer_own, listing_attach, listing_detach, listing_retire,
+    policy_channel,       // channel, channel_policy
+    policy_class_buffer,  // sku_class, qty = units
+    policy_grace,         // channel (no_channel: the default), qty = grace in us
     // channel side
     observe, ack_failed,
     // a movement the router rejected, remembered for the classifier; `movement` names its type
@@ -23,10 +26,12 @@ enum class shard_op : uint8_t {
 
 inline constexpr uint32_t no_loc = UINT32_MAX;
 inline constexpr uint32_t no_slot = UINT32_MAX;
+inline constexpr uint32_t no_channel = UINT32_MAX;
 
 enum shard_record_flags : uint8_t {
     record_is_ack = 1u << 0,        // observe: publish.ack ok=true (else channel.level)
     record_nothing_to_apply = 1u << 1,  // rejected_movement without effect
+    record_has_qty = 1u << 2,           // rejected cancel/ship/transfer.in named its qty
 };
 
 struct alignas(64) shard_record {
@@ -35,13 +40,15 @@ struct alignas(64) shard_record {
     int64_t watermark_us = 0;  // W after this event (SPEC §4); fires deadlines d < W first
     int64_t qty = 0;           // qty, delta, counted, units by op
     union {
-        const policy_snapshot* policy;  // op == policy
-        int64_t enqueue_ns;             // latency sample stamp (0: not sampled)
+        int64_t enqueue_ns = 0;         // latency sample stamp (0: not sampled)
+        const channel_policy* policy;  // op == policy_channel
+        uint64_t applied_seq;           // rejected_movement, end: seq of the last applied event
     };
     uint32_t sku_slot = no_slot;  // shard-local SKU slot
     uint32_t loc = no_loc;        // primary location: receipt/order/held reservation/from/...
     uint32_t loc2 = no_loc;       // ship: where on_hand leaves; transfer: destination
-    uint32_t listing = 0;
+    uint32_t listing = 0;         // listing ops: the listing; order/cancel/ship and
+                                  // transfer ops: the shard-local line or transfer slot
     uint32_t channel = 0;
     shard_op op = shard_op::end;
     shard_op movement = shard_op::end;  // rejected_movement: the type as it would apply

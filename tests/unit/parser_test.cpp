@@ -141,3 +141,13 @@ TEST_CASE("strings are unescaped, unknown fields ignored, the last duplicate key
     CHECK(p.chunk.text(p.chunk.events[0].sku) == "S1");
     CHECK(p.chunk.events[0].sku_class == 'B');
 }
+
+TEST_CASE("unknown fields may nest up to simdjson's depth; deeper is malformed") {
+    auto nested = [](int depth) {
+        return head + R"("type":"sku","sku":"S1","x":)" + std::string(depth, '[') +
+               std::string(depth, ']') + "}\n";
+    };
+    CHECK(parsed(nested(70)).reason() == "ok");
+    CHECK(parsed(nested(1000)).reason() == "ok");
+    CHECK(parsed(nested(1100)).reason() == "malformed_json");
+}

@@ -89,3 +89,20 @@ TEST_CASE("a listing re-mapped to a SKU of another shard keeps its open divergen
         CHECK(contains(out.state, R"({"kind":"listing","channel":"amazon","listing":"A1","sku":"S2","expected":7,"observed":7,"mismatched":false,"open_divergence":false})"));
     }
 }
+
+TEST_CASE("a rejected cancel is replayed against the line's current state, not its old one") {
+    // o1 is cancelled (line closed) after a cancel of 3 through a retired listing was rejected:
+    // the rejected cancel has nothing to apply any more, so 13 is not rejected_movement.
+    std::string log = setup();
+    log += ev(5, "10:00:03", R"("type":"listing","channel":"ebay","listing":"E1","sku":"S1")");
+    log += ev(6, "10:00:03", R"("type":"order","order":"o1","sku":"S1","channel":"amazon","qty":4,"loc":"W1")");
+    log += ev(7, "10:00:04", R"("type":"listing.retire","channel":"ebay","listing":"E1")");
+    log += ev(8, "10:00:05", R"("type":"cancel","order":"o1","channel":"ebay","listing":"E1","qty":3)");
+    const std::string open_line = ev(9, "10:00:06", R"("type":"cancel","order":"o1","sku":"S1")");
+    const std::string level = ev(10, "10:00:07", R"("type":"channel.level","channel":"amazon","listing":"A1","qty":99)");
+    // With the line still open, releasing 3 of its 4 units explains 96 + 3 = 99.
+    const auto still_open = run(log + ev(11, "10:00:07", R"("type":"channel.level","channel":"amazon","listing":"A1","qty":99)"));
+    CHECK(contains(still_open.divergences, R"("cause":"rejected_movement")"));
+    const auto closed = run(log + open_line + level);
+    CHECK(contains(closed.divergences, R"("cause":"channel_edit")"));
+}

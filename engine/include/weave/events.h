@@ -81,11 +81,17 @@ struct parsed_event {
     char sku_class = 'C';
     uint16_t flags = 0;
     int64_t ts_us = 0;
-    uint64_t id_hash = 0;  // hash of `id`, computed in the parallel stage for the router
+    // Hashes computed in the parallel stage, so that the serial router neither hashes nor
+    // waits for the memory of its tables: it prefetches their slots a few events ahead.
+    uint64_t id_hash = 0;
+    uint64_t sku_hash = 0;      // of `sku`, when present
+    uint64_t listing_hash = 0;  // of `listing_key`, when channel and listing are present
     int64_t qty = 0;  // qty, delta, counted, units or grace_ms, by type
     int64_t share = 100;
     int64_t max = 0;
     str_ref id, sku, channel, listing, loc, ref, from, to, barcode;
+    // A listing's identity across channels: [channel length, 4 bytes][channel][listing].
+    str_ref listing_key;
     // policy.channel locations: `locations_count` str_refs stored from `locations_first` in the
     // chunk's location list.
     uint32_t locations_first = 0;

@@ -24,8 +24,9 @@ inline constexpr size_t shard_queue_depth_max = 1u << 14;
 inline constexpr size_t shard_drain_batch_max = 512;
 inline constexpr unsigned shards_max = 256;
 inline constexpr unsigned threads_max = 256;
-// Deepest JSON nesting accepted in an event line (unknown fields may nest).
-inline constexpr size_t json_depth_max = 64;
+// Deepest JSON nesting accepted in an event line (unknown fields may nest): simdjson's own
+// default; a deeper line is `malformed_json` (docs/spec-notes.md).
+inline constexpr size_t json_depth_max = 1024;
 // Latency samples: one enqueue->apply measurement every this many shard records.
 inline constexpr uint64_t latency_sample_every = 64;
 
