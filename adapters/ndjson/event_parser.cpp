@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ndjson/field_checks.h"
+#include "weave/assert.h"
 #include "weave/limits.h"
 
 namespace weave::ndjson {
@@ -23,11 +24,6 @@ struct parser_state {
     field_table fields;
 };
 
-#define WEAVE_PARSER_CHECK(cond) \
-    do {                              \
-        if (!(cond)) std::abort();    \
-    } while (0)
-
 // Known keys by length first: one or two comparisons per key instead of a scan of all names.
 struct field_index {
     std::array<std::array<field_name, 8>, 10> by_length{};  // at most 7 names share a length
@@ -37,7 +33,7 @@ struct field_index {
             auto& row = by_length[field_names[i].size()];
             size_t slot = 0;
             while (row[slot] != field_name::none) slot++;
-            WEAVE_PARSER_CHECK(slot + 1 < row.size());
+            WEAVE_ASSERT(slot + 1 < row.size());
             row[slot] = static_cast<field_name>(i);
         }
     }

@@ -1,19 +1,10 @@
 #include "online_retail/online_retail.h"
+#include "weave/assert.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
-
-// Our own bugs only, never bad input; on in release (adapters do not see engine/src).
-#define WEAVE_IMPORT_ASSERT(cond)                                                             \
-    do {                                                                                      \
-        if (!(cond)) [[unlikely]] {                                                           \
-            std::fprintf(stderr, "weave: assertion failed: %s (%s:%d)\n", #cond, __FILE__,    \
-                         __LINE__);                                                           \
-            std::abort();                                                                     \
-        }                                                                                     \
-    } while (0)
 
 namespace weave::online_retail {
 namespace {
@@ -41,7 +32,7 @@ csv_status skip_bad_record(csv_cursor& cursor, size_t start, csv_status status) 
 // One quoted field starting at bytes[pos] == '"'; returns the position after its closing quote,
 // or npos when it never closes.
 size_t read_quoted(std::string_view bytes, size_t pos, csv_field& field) {
-    WEAVE_IMPORT_ASSERT(bytes[pos] == '"');
+    WEAVE_ASSERT(bytes[pos] == '"');
     size_t at = pos + 1;
     for (;;) {
         const size_t quote = bytes.find('"', at);
@@ -229,7 +220,7 @@ row_problem problem_of(csv_status status) {
     case csv_status::record:
     case csv_status::end: break;
     }
-    WEAVE_IMPORT_ASSERT(false);
+    WEAVE_ASSERT(false);
     return row_problem::none;
 }
 
@@ -278,10 +269,10 @@ csv_status read_csv_record(csv_cursor& cursor, std::vector<csv_field>& fields) {
         break; // at a line end or the end of the bytes
     }
     if (pos < bytes.size()) {
-        WEAVE_IMPORT_ASSERT(bytes[pos] == '\n');
+        WEAVE_ASSERT(bytes[pos] == '\n');
         pos++;
     }
-    WEAVE_IMPORT_ASSERT(pos > start);
+    WEAVE_ASSERT(pos > start);
     cursor.line += static_cast<uint32_t>(
         std::count(bytes.begin() + static_cast<ptrdiff_t>(start),
                    bytes.begin() + static_cast<ptrdiff_t>(pos), '\n'));
@@ -296,7 +287,7 @@ std::string_view row_problem_name(row_problem problem) {
         "none",     "unterminated_quote", "text_after_quote", "field_count",
         "bad_invoice", "bad_quantity",    "bad_date",         "bad_price"};
     const auto index = static_cast<size_t>(problem);
-    WEAVE_IMPORT_ASSERT(index < names.size());
+    WEAVE_ASSERT(index < names.size());
     return names[index];
 }
 
@@ -355,7 +346,7 @@ void append_london_time(std::string& out, int64_t utc_us) {
     int64_t year = 0;
     unsigned month = 0, day = 0;
     civil_from_days(days, year, month, day);
-    WEAVE_IMPORT_ASSERT(of_day_us >= 0 && of_day_us < us_per_day);
+    WEAVE_ASSERT(of_day_us >= 0 && of_day_us < us_per_day);
     const int64_t seconds = of_day_us / us_per_s;
     append_digits(out, year, 4);
     out += '-';
@@ -428,7 +419,7 @@ std::string_view event_type_name(event_type type) {
     constexpr std::array<std::string_view, event_type_count> names = {
         "sku", "receipt", "listing", "order", "ship", "cancel", "return", "restock", "adjust"};
     const auto index = static_cast<size_t>(type);
-    WEAVE_IMPORT_ASSERT(index < names.size());
+    WEAVE_ASSERT(index < names.size());
     return names[index];
 }
 
@@ -448,7 +439,7 @@ bool importer::add_file(const std::string& stem, std::string_view bytes, std::st
                 (error.empty() ? std::string("InvoiceNo") : error) + " column";
         return false;
     }
-    WEAVE_IMPORT_ASSERT(_stems.size() < UINT16_MAX);
+    WEAVE_ASSERT(_stems.size() < UINT16_MAX);
     const auto file = static_cast<uint16_t>(_stems.size());
     _stems.push_back(stem);
     uint32_t good = 0;
@@ -478,7 +469,7 @@ bool importer::add_file(const std::string& stem, std::string_view bytes, std::st
         good++;
     }
     _rows_by_file.push_back(good);
-    WEAVE_IMPORT_ASSERT(_rows_by_file.size() == _stems.size());
+    WEAVE_ASSERT(_rows_by_file.size() == _stems.size());
     return true;
 }
 

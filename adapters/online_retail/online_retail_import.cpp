@@ -9,15 +9,8 @@
 #include <queue>
 
 #include "online_retail/online_retail.h"
+#include "weave/assert.h"
 
-#define WEAVE_IMPORT_ASSERT(cond)                                                             \
-    do {                                                                                      \
-        if (!(cond)) [[unlikely]] {                                                           \
-            std::fprintf(stderr, "weave: assertion failed: %s (%s:%d)\n", #cond, __FILE__,    \
-                         __LINE__);                                                           \
-            std::abort();                                                                     \
-        }                                                                                     \
-    } while (0)
 
 namespace weave::online_retail {
 namespace {
@@ -150,7 +143,7 @@ void emitter::schedule(const std::vector<uint32_t>& rows_by_file) {
         }
         return;
     }
-    WEAVE_IMPORT_ASSERT(scale <= scale_max);
+    WEAVE_ASSERT(scale <= scale_max);
     const auto busiest = static_cast<size_t>(
         std::max_element(rows_by_file.begin(), rows_by_file.end()) - rows_by_file.begin());
     _summary.busiest_file = busiest < rows_by_file.size() ? static_cast<int>(busiest) : -1;
@@ -162,7 +155,7 @@ void emitter::schedule(const std::vector<uint32_t>& rows_by_file) {
     for (uint32_t copy = 0; copy < scale; copy++) {
         const int64_t shift_us = int64_t{copy} * us_per_minute / scale;
         for (uint32_t r = first; r < first + count; r++) {
-            WEAVE_IMPORT_ASSERT(_rows[r].file == busiest);
+            WEAVE_ASSERT(_rows[r].file == busiest);
             _schedule.push_back({_rows[r].time_us + shift_us, r, copy});
         }
     }
@@ -214,8 +207,8 @@ void emitter::plan_stock() {
 }
 
 bool emitter::write(flush_fn flush, void* flush_context, progress_fn progress, void* context) {
-    WEAVE_IMPORT_ASSERT(flush != nullptr);
-    WEAVE_IMPORT_ASSERT(_schedule.size() < no_line);
+    WEAVE_ASSERT(flush != nullptr);
+    WEAVE_ASSERT(_schedule.size() < no_line);
     _summary.rows_scheduled = _schedule.size();
     const auto total = static_cast<uint32_t>(_schedule.size());
     for (uint32_t entry = 0; entry < total; entry++) {
@@ -230,7 +223,7 @@ bool emitter::write(flush_fn flush, void* flush_context, progress_fn progress, v
         }
     }
     drain(INT64_MAX);
-    WEAVE_IMPORT_ASSERT(_delayed.empty());
+    WEAVE_ASSERT(_delayed.empty());
     if (progress != nullptr) progress(context, total, total);
     return _out.empty() || flush(flush_context, _out);
 }
@@ -247,14 +240,14 @@ void emitter::convert(uint32_t entry) {
     case row_kind::adjustment: break;
     }
     const auto at = _sku_by_code.find(r.stock_code);
-    WEAVE_IMPORT_ASSERT(at != _sku_by_code.end()); // plan_stock saw every row
+    WEAVE_ASSERT(at != _sku_by_code.end()); // plan_stock saw every row
     const uint32_t sku = at->second;
     if (!_skus[sku].defined) define_sku(entry, sku);
     switch (kind) {
     case row_kind::sale: emit_sale(entry, sku); break;
     case row_kind::cancellation: emit_cancellation(entry, sku); break;
     case row_kind::adjustment: emit_adjustment(entry, sku); break;
-    default: WEAVE_IMPORT_ASSERT(false);
+    default: WEAVE_ASSERT(false);
     }
 }
 
@@ -299,7 +292,7 @@ void emitter::define_sku(uint32_t entry, uint32_t sku_at) {
 void emitter::emit_sale(uint32_t entry, uint32_t sku) {
     const row& r = row_of(entry);
     const int64_t time_us = _schedule[entry].time_us;
-    WEAVE_IMPORT_ASSERT(r.quantity > 0);
+    WEAVE_ASSERT(r.quantity > 0);
     _scratch.clear();
     order_id(_scratch, entry);
     begin(event_type::order, entry, time_us);
@@ -324,7 +317,7 @@ void emitter::emit_sale(uint32_t entry, uint32_t sku) {
 void emitter::emit_cancellation(uint32_t entry, uint32_t sku) {
     const row& r = row_of(entry);
     const int64_t time_us = _schedule[entry].time_us;
-    WEAVE_IMPORT_ASSERT(r.quantity < 0);
+    WEAVE_ASSERT(r.quantity < 0);
     int64_t qty = -r.quantity;
     _summary.cancellations++;
     const uint32_t line = find_open_line(entry, sku);
@@ -374,11 +367,11 @@ uint32_t emitter::find_open_line(uint32_t entry, uint32_t sku) const {
 
 // Called once per line, when its remaining reaches 0. Compaction is amortised O(1) per line.
 void emitter::close_line(uint32_t line) {
-    WEAVE_IMPORT_ASSERT(_lines[line].remaining == 0);
+    WEAVE_ASSERT(_lines[line].remaining == 0);
     sku_state& sku = _skus[_lines[line].sku];
     std::vector<uint32_t>& open = _open_by_sku[_lines[line].sku];
     sku.lines_closed++;
-    WEAVE_IMPORT_ASSERT(sku.lines_closed <= open.size());
+    WEAVE_ASSERT(sku.lines_closed <= open.size());
     if (sku.lines_closed * 2 <= open.size()) return;
     open.erase(std::remove_if(open.begin(), open.end(),
                               [&](uint32_t at) { return _lines[at].remaining == 0; }),
@@ -388,7 +381,7 @@ void emitter::close_line(uint32_t line) {
 
 void emitter::emit_adjustment(uint32_t entry, uint32_t sku) {
     const row& r = row_of(entry);
-    WEAVE_IMPORT_ASSERT(r.quantity != 0);
+    WEAVE_ASSERT(r.quantity != 0);
     std::string_view reason = trim(r.description);
     if (reason.size() > reason_bytes_max) {
         size_t cut = reason_bytes_max; // not inside a UTF-8 sequence
@@ -440,7 +433,7 @@ void emitter::fire_ship(uint32_t line, int64_t time_us) {
 
 void emitter::fire_restock(uint32_t item, int64_t time_us) {
     const restock_item& restock = _restocks[item];
-    WEAVE_IMPORT_ASSERT(restock.qty > 0);
+    WEAVE_ASSERT(restock.qty > 0);
     begin(event_type::restock, restock.entry, time_us);
     text("sku", _skus[restock.sku].code);
     text("loc", _options.loc);
@@ -493,7 +486,7 @@ void emitter::text(std::string_view key, std::string_view value, bool doubled_qu
 }
 
 void emitter::number(std::string_view key, int64_t value) {
-    WEAVE_IMPORT_ASSERT(value >= -event_qty_max && value <= event_qty_max);
+    WEAVE_ASSERT(value >= -event_qty_max && value <= event_qty_max);
     _out += ",\"";
     _out += key;
     _out += "\":";

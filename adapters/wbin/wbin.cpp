@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ndjson/event_parser.h"
+#include "weave/assert.h"
 
 namespace weave::wbin {
 namespace {
@@ -167,9 +168,7 @@ void free_state(void*) {}
 void parse_block(void*, const char* begin, size_t length, parsed_chunk& out) {
     out.clear();
     const auto* header = reinterpret_cast<const block_header*>(begin);
-    if (length < sizeof(block_header) + header->payload_bytes) {
-        std::abort();  // verify() ran first: a short block here is our bug
-    }
+    WEAVE_ASSERT(length >= sizeof(block_header) + header->payload_bytes);  // verify() ran
     const char* part = begin + sizeof(block_header);
     const auto* events = reinterpret_cast<const parsed_event*>(part);
     out.events.assign(events, events + header->event_count);

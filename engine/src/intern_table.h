@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "weave/hash.h"
-#include "weave_assert.h"
+#include "weave/assert.h"
 
 namespace weave {
 

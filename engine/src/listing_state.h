@@ -9,7 +9,7 @@
 
 #include "weave/divergence.h"
 #include "weave/limits.h"
-#include "weave_assert.h"
+#include "weave/assert.h"
 
 namespace weave {
 
