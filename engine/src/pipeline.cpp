@@ -167,52 +167,77 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     // Allow as many TBB threads as asked for, even beyond the cores (tests run --threads 4 on 2).
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
     tbb::task_arena arena(static_cast<int>(threads));
-    tbb::enumerable_thread_specific<void*> parser_states(
-        [&] { return options.parser.make_state(); });
+    // oneTBB orders the stages, but Debian's libtbb is not built with ThreadSanitizer, so the
+    // hand-offs between stages are also made with acquire/release atomics of our own: the
+    // happens-before they state is the one TBB provides anyway, and now TSan sees it too.
+    struct pipeline_chunk {
+        parsed_chunk chunk;
+        std::atomic<uint32_t> stage{0};
+    };
+    struct parser_slot {
+        void* state = nullptr;
+        std::atomic<uint64_t> uses{0};
+    };
+    tbb::enumerable_thread_specific<parser_slot> parser_states(
+        [&] { return parser_slot{options.parser.make_state(), {}}; });
+    std::atomic<uint64_t> input_turns{0}, route_turns{0};
     size_t position = 0;
     arena.execute([&] {
         tbb::parallel_pipeline(
             threads * pipeline_tokens_per_thread,
-            tbb::make_filter<void, parsed_chunk*>(
+            tbb::make_filter<void, pipeline_chunk*>(
                 tbb::filter_mode::serial_in_order,
-                [&](tbb::flow_control& control) -> parsed_chunk* {
+                [&](tbb::flow_control& control) -> pipeline_chunk* {
+                    input_turns.load(std::memory_order_acquire);
                     const chunk_span span = options.parser.cut(log, position);
                     if (span.begin >= span.end) {
                         control.stop();
                         return nullptr;
                     }
                     WEAVE_ASSERT(span.begin >= position && span.end <= log.size());
-                    auto* chunk = new parsed_chunk();
-                    chunk->file_offset = span.begin;
-                    chunk->byte_count = span.end - span.begin;
-                    chunk->chunk_end = span.end;
+                    auto* item = new pipeline_chunk();
+                    item->chunk.file_offset = span.begin;
+                    item->chunk.byte_count = span.end - span.begin;
+                    item->chunk.chunk_end = span.end;
                     position = span.end;
-                    return chunk;
+                    item->stage.store(1, std::memory_order_release);
+                    input_turns.fetch_add(1, std::memory_order_release);
+                    return item;
                 }) &
-                tbb::make_filter<parsed_chunk*, parsed_chunk*>(
+                tbb::make_filter<pipeline_chunk*, pipeline_chunk*>(
                     tbb::filter_mode::parallel,
-                    [&](parsed_chunk* chunk) {
-                        const uint64_t begin = chunk->file_offset;
-                        options.parser.parse(parser_states.local(), log.data() + begin,
-                                             chunk->byte_count, *chunk);
-                        return chunk;
+                    [&](pipeline_chunk* item) {
+                        WEAVE_ASSERT(item->stage.load(std::memory_order_acquire) == 1);
+                        parser_slot& parser = parser_states.local();
+                        parser.uses.load(std::memory_order_acquire);
+                        parsed_chunk& chunk = item->chunk;
+                        options.parser.parse(parser.state, log.data() + chunk.file_offset,
+                                             chunk.byte_count, chunk);
+                        parser.uses.fetch_add(1, std::memory_order_release);
+                        item->stage.store(2, std::memory_order_release);
+                        return item;
                     }) &
-                tbb::make_filter<parsed_chunk*, void>(
-                    tbb::filter_mode::serial_in_order, [&](parsed_chunk* chunk) {
-                        route.route(*chunk);
+                tbb::make_filter<pipeline_chunk*, void>(
+                    tbb::filter_mode::serial_in_order, [&](pipeline_chunk* item) {
+                        WEAVE_ASSERT(item->stage.load(std::memory_order_acquire) == 2);
+                        route_turns.load(std::memory_order_acquire);
+                        route.route(item->chunk);
                         if (options.progress) {
-                            options.progress(options.progress_context, chunk->chunk_end,
+                            options.progress(options.progress_context, item->chunk.chunk_end,
                                              route.counters().events_read);
                         }
-                        delete chunk;
+                        delete item;
+                        route_turns.fetch_add(1, std::memory_order_release);
                     }));
     });
+    route_turns.load(std::memory_order_acquire);
     route.finish();
     for (auto& thread : worker_threads) {
         thread.join();
     }
-    for (void* state : parser_states) {
-        options.parser.free_state(state);
+    for (parser_slot& parser : parser_states) {
+        parser.uses.load(std::memory_order_acquire);
+        options.parser.free_state(parser.state);
     }
 
     std::vector<const shard*> engines;
