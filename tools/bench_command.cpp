@@ -89,19 +89,27 @@ int bench_command(int argc, char** argv) {
             continue;
         }
         if (!parse_list(text, value) || (arg != "--skus" && value.size() != 1) || value[0] == 0) {
-            std::fprintf(stderr, "weave bench: bad value for %s: '%s'\n\n%s", argv[i - 1],
-                         argv[i], bench_usage);
+            std::fprintf(stderr, "weave bench: bad value for %s: '%s'\n\n%s", argv[i - 1], argv[i],
+                         bench_usage);
             return 2;
         }
-        if (arg == "--skus") sku_counts = value;
-        else if (arg == "--events") events = value[0];
-        else if (arg == "--rate") rate = value[0];
-        else if (arg == "--runs") runs = value[0];
-        else if (arg == "--seed") seed = value[0];
-        else if (arg == "--threads") threads = static_cast<unsigned>(std::min<uint64_t>(value[0], 256));
-        else if (arg == "--shards") shards = static_cast<unsigned>(std::min<uint64_t>(value[0], 256));
+        if (arg == "--skus")
+            sku_counts = value;
+        else if (arg == "--events")
+            events = value[0];
+        else if (arg == "--rate")
+            rate = value[0];
+        else if (arg == "--runs")
+            runs = value[0];
+        else if (arg == "--seed")
+            seed = value[0];
+        else if (arg == "--threads")
+            threads = static_cast<unsigned>(std::min<uint64_t>(value[0], 256));
+        else if (arg == "--shards")
+            shards = static_cast<unsigned>(std::min<uint64_t>(value[0], 256));
         else {
-            std::fprintf(stderr, "weave bench: unknown option '%s'\n\n%s", argv[i - 1], bench_usage);
+            std::fprintf(stderr, "weave bench: unknown option '%s'\n\n%s", argv[i - 1],
+                         bench_usage);
             return 2;
         }
     }

@@ -35,17 +35,17 @@
 namespace weave::score {
 
 inline constexpr int64_t window_ms_default = 600'000;
-inline constexpr int64_t window_ms_max = 1'000'000'000'000;  // about 31 years
-inline constexpr size_t listed_records_max = 20;             // `missed` and `unexpected`
-inline constexpr size_t bad_line_samples_max = 5;            // per file, for stderr
+inline constexpr int64_t window_ms_max = 1'000'000'000'000; // about 31 years
+inline constexpr size_t listed_records_max = 20;            // `missed` and `unexpected`
+inline constexpr size_t bad_line_samples_max = 5;           // per file, for stderr
 inline constexpr uint32_t no_match = UINT32_MAX;
-inline constexpr uint32_t ppm_one = 1'000'000;  // thresholds in parts per million
+inline constexpr uint32_t ppm_one = 1'000'000; // thresholds in parts per million
 
 // One fault of the truth file, or one open record of divergences.ndjson. `line` points into
 // the input text, which must outlive the score_result.
 struct scored_record {
     int64_t ts_us = 0;
-    uint32_t listing_id = 0;  // dense id of (channel, listing)
+    uint32_t listing_id = 0; // dense id of (channel, listing)
     uint32_t line_number = 0;
     divergence_cause cause = divergence_cause::channel_edit;
     std::string_view line;
@@ -60,8 +60,8 @@ struct file_tally {
     uint64_t lines = 0;
     uint64_t blank_lines = 0;
     uint64_t bad_lines = 0;
-    uint64_t ignored_lines = 0;  // close records
-    std::vector<bad_line> bad_samples;  // the first bad_line_samples_max
+    uint64_t ignored_lines = 0;        // close records
+    std::vector<bad_line> bad_samples; // the first bad_line_samples_max
 };
 
 // numerator / denominator; null when the denominator is 0.
@@ -74,9 +74,9 @@ struct cause_counts {
     uint64_t faults = 0;
     uint64_t opens = 0;
     uint64_t faults_detected = 0;
-    uint64_t faults_classified = 0;  // matched to an open of the same cause
+    uint64_t faults_classified = 0; // matched to an open of the same cause
     uint64_t opens_matched = 0;
-    uint64_t opens_classified = 0;  // matched to a fault of the same cause
+    uint64_t opens_classified = 0; // matched to a fault of the same cause
 };
 
 enum class figure : uint8_t {
@@ -87,17 +87,16 @@ enum class figure : uint8_t {
 };
 inline constexpr size_t figure_count = 4;
 inline constexpr std::array<std::string_view, figure_count> figure_names = {
-    "detection_recall", "detection_precision", "classification_recall",
-    "classification_precision"};
+    "detection_recall", "detection_precision", "classification_recall", "classification_precision"};
 
 ratio figure_of(const cause_counts& counts, figure which);
 
 struct score_result {
     int64_t window_us = 0;
-    std::vector<scored_record> faults;  // in ts order, file order for equal ts
-    std::vector<scored_record> opens;   // in file order
-    std::vector<uint32_t> fault_match;  // per fault: index into `opens`, or no_match
-    std::vector<uint32_t> open_match;   // per open: index into `faults`, or no_match
+    std::vector<scored_record> faults; // in ts order, file order for equal ts
+    std::vector<scored_record> opens;  // in file order
+    std::vector<uint32_t> fault_match; // per fault: index into `opens`, or no_match
+    std::vector<uint32_t> open_match;  // per open: index into `faults`, or no_match
     std::array<cause_counts, divergence_cause_count> by_cause{};
     cause_counts overall;
     file_tally truth;

@@ -11,7 +11,9 @@
 namespace weave::wbin {
 namespace {
 
-constexpr size_t pad8(size_t n) { return (n + 7) & ~size_t{7}; }
+constexpr size_t pad8(size_t n) {
+    return (n + 7) & ~size_t{7};
+}
 
 // 64-bit multiply-xorshift over 8-byte words: fast, and enough to catch torn or flipped bytes.
 uint64_t checksum(const char* data, size_t length) {
@@ -42,7 +44,7 @@ void append(std::string& out, const void* data, size_t length) {
 struct block_view {
     const block_header* header;
     const char* payload;
-    size_t end;  // offset past the block in the file
+    size_t end; // offset past the block in the file
 };
 
 // The block at `position`, or nullptr header when it does not fit in `bytes`.
@@ -126,8 +128,8 @@ bool verify(std::string_view bytes, std::string& error) {
     for (uint64_t b = 0; b < header.block_count; b++) {
         const block_view block = block_at(bytes, position);
         if (block.header == nullptr) {
-            error = "binary log truncated or corrupt at block " + std::to_string(b) +
-                    " (offset " + std::to_string(position) + ")";
+            error = "binary log truncated or corrupt at block " + std::to_string(b) + " (offset " +
+                    std::to_string(position) + ")";
             return false;
         }
         const block_header& h = *block.header;
@@ -161,14 +163,16 @@ chunk_span cut_block(std::string_view bytes, size_t position) {
                                    : chunk_span{position, block.end};
 }
 
-void* make_state() { return nullptr; }
+void* make_state() {
+    return nullptr;
+}
 void free_state(void*) {}
 
 // Copies one verified block into the chunk; file_offset moves to its raw lines.
 void parse_block(void*, const char* begin, size_t length, parsed_chunk& out) {
     out.clear();
     const auto* header = reinterpret_cast<const block_header*>(begin);
-    WEAVE_ASSERT(length >= sizeof(block_header) + header->payload_bytes);  // verify() ran
+    WEAVE_ASSERT(length >= sizeof(block_header) + header->payload_bytes); // verify() ran
     const char* part = begin + sizeof(block_header);
     const auto* events = reinterpret_cast<const parsed_event*>(part);
     out.events.assign(events, events + header->event_count);
@@ -185,6 +189,8 @@ void parse_block(void*, const char* begin, size_t length, parsed_chunk& out) {
 
 } // namespace
 
-parse_stage wbin_parse_stage() { return parse_stage{cut_block, make_state, free_state, parse_block}; }
+parse_stage wbin_parse_stage() {
+    return parse_stage{cut_block, make_state, free_state, parse_block};
+}
 
 } // namespace weave::wbin

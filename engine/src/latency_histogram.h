@@ -47,7 +47,8 @@ private:
             return static_cast<size_t>(ns);
         }
         const size_t exponent = static_cast<size_t>(std::bit_width(ns)) - 1;
-        const size_t sub = static_cast<size_t>(ns >> (exponent - sub_bits)) & ((1u << sub_bits) - 1);
+        const size_t sub =
+            static_cast<size_t>(ns >> (exponent - sub_bits)) & ((1u << sub_bits) - 1);
         return ((exponent - sub_bits + 1) << sub_bits) + sub;
     }
     static uint64_t upper_of(size_t bucket) {

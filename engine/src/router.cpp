@@ -112,12 +112,11 @@ void router::reject(const parsed_chunk& chunk, const parsed_event& event, uint64
                     reject_reason reason, field_name field) {
     WEAVE_ASSERT(reason != reject_reason::none);
     _counters.rejected++;
-    _rejects.push_back(reject_entry{seq, chunk.file_offset + event.line_offset,
-                                    event.line_length, reason, field});
+    _rejects.push_back(
+        reject_entry{seq, chunk.file_offset + event.line_offset, event.line_length, reason, field});
 }
 
-reject_reason router::apply(const parsed_chunk& chunk, const parsed_event& event,
-                            uint64_t seq) {
+reject_reason router::apply(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq) {
     switch (event.type) {
     case event_type::sku:
     case event_type::listing:
@@ -148,8 +147,8 @@ uint32_t router::intern_sku(std::string_view name) {
     const uint32_t sku = _skus.intern(name, hash_bytes(name), inserted);
     if (inserted) {
         const auto shard = static_cast<unsigned>(mix(sku) % _shard_count);
-        _sku_entries.push_back(sku_entry{_shard_slot_count[shard]++,
-                                         static_cast<uint16_t>(shard), 'C', false});
+        _sku_entries.push_back(
+            sku_entry{_shard_slot_count[shard]++, static_cast<uint16_t>(shard), 'C', false});
         _slot_skus[shard].push_back(sku);
     }
     return sku;
@@ -220,10 +219,10 @@ shard_record router::make_record(shard_op op, const parsed_event& event, uint64_
 }
 
 void router::send(unsigned shard, shard_record record) {
+    // These ops use the record's union for something else than a latency stamp.
     const bool stamps_union = record.op == shard_op::policy_channel || record.op == shard_op::end ||
                               record.op == shard_op::rejected_movement;
-    if (_hooks.now_ns != nullptr && !stamps_union &&
-        ++_records_sent % _hooks.sample_every == 0) {
+    if (_hooks.now_ns != nullptr && !stamps_union && ++_records_sent % _hooks.sample_every == 0) {
         record.enqueue_ns = _hooks.now_ns();
     }
     _staged[shard].push_back(record);
@@ -239,8 +238,8 @@ void router::pace() {
     if (_paced_events == 0) {
         _pace_start_ns = now;
     }
-    const auto due = _pace_start_ns + static_cast<int64_t>(
-                                          _paced_events * 1'000'000'000ull / _hooks.pace_events_per_s);
+    const auto due = _pace_start_ns + static_cast<int64_t>(_paced_events * 1'000'000'000ull /
+                                                           _hooks.pace_events_per_s);
     _paced_events++;
     if (now >= due) {
         return;

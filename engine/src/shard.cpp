@@ -270,18 +270,18 @@ void shard::open(uint32_t listing, int64_t ts_us, uint64_t seq) {
     state.open_cause = classify(listing, ts_us);
     state.open = true;
     state.open_ts_us = ts_us;
-    emit(state, listing, ts_us, seq, false, false);
+    emit(state, listing, ts_us, seq, false);
 }
 
 void shard::close(uint32_t listing, int64_t ts_us, uint64_t seq) {
     listing_state& state = _listings[listing];
     WEAVE_ASSERT(state.open);
-    emit(state, listing, ts_us, seq, true, false);
+    emit(state, listing, ts_us, seq, true);
     state.open = false;
 }
 
 void shard::emit(const listing_state& state, uint32_t listing, int64_t ts_us, uint64_t seq,
-                 bool is_close, bool expected_null) {
+                 bool is_close) {
     divergence_record record;
     record.ts_us = ts_us;
     record.duration_us = is_close ? std::max<int64_t>(0, ts_us - state.open_ts_us) : 0;
@@ -292,7 +292,7 @@ void shard::emit(const listing_state& state, uint32_t listing, int64_t ts_us, ui
     record.produced_index = _produced_index++;
     record.listing = listing;
     record.channel = state.channel;
-    record.sku = expected_null ? no_sku : state.sku;
+    record.sku = state.sku;  // mapped: a shard never writes the sku-less unmapped open
     record.cause = state.open_cause;
     record.is_close = is_close;
     _divergences.push_back(record);

@@ -107,7 +107,7 @@ private:
     void open(uint32_t listing, int64_t ts_us, uint64_t seq);
     void close(uint32_t listing, int64_t ts_us, uint64_t seq);
     void emit(const listing_state& state, uint32_t listing, int64_t ts_us, uint64_t seq,
-              bool is_close, bool expected_null);
+              bool is_close);
 
     // classification (classifier.cpp)
     divergence_cause classify(uint32_t listing, int64_t t_us) const;

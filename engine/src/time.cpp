@@ -34,7 +34,9 @@ constexpr civil civil_from_days(int64_t z) {
     return {y + (m <= 2 ? 1 : 0), m, d};
 }
 
-constexpr bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+constexpr bool is_leap(int64_t y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 constexpr unsigned days_in_month(int64_t y, unsigned m) {
     constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -145,19 +147,19 @@ void append_rfc3339_us(std::string& out, int64_t time_us) {
     }
     const civil date = civil_from_days(days);
     char buffer[40];
-    const int n = std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                                static_cast<long long>(date.year), date.month, date.day,
-                                static_cast<long long>(second_of_day / 3600),
-                                static_cast<long long>(second_of_day / 60 % 60),
-                                static_cast<long long>(second_of_day % 60),
-                                static_cast<long long>(fraction));
+    const int n =
+        std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+                      static_cast<long long>(date.year), date.month, date.day,
+                      static_cast<long long>(second_of_day / 3600),
+                      static_cast<long long>(second_of_day / 60 % 60),
+                      static_cast<long long>(second_of_day % 60), static_cast<long long>(fraction));
     out.append(buffer, static_cast<size_t>(n));
 }
 
 void append_ms(std::string& out, int64_t duration_us) {
     const bool negative = duration_us < 0;
-    const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(duration_us)
-                                        : static_cast<uint64_t>(duration_us);
+    const uint64_t magnitude =
+        negative ? 0 - static_cast<uint64_t>(duration_us) : static_cast<uint64_t>(duration_us);
     if (negative) {
         out += '-';
     }

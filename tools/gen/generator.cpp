@@ -18,7 +18,7 @@ void generator::define(uint32_t s) {
     _log.text("sku", name.view());
     if (m.sku_class != 2) _log.text("class", m.sku_class == 0 ? "A" : "B");
     _log.end();
-    unsigned listed = static_cast<unsigned>((h >> 32) % 15) + 1;  // 1..15: a non-empty subset
+    unsigned listed = static_cast<unsigned>((h >> 32) % 15) + 1; // 1..15: a non-empty subset
     if (__builtin_popcount(listed) == 4) listed &= 0b0111;
     m.listed = static_cast<uint8_t>(listed);
     for (int c = 0; c < channel_count; c++) {
@@ -29,7 +29,7 @@ void generator::define(uint32_t s) {
         _log.text("sku", name.view());
         _log.end();
     }
-    const int loc = static_cast<int>((h >> 40) % 2);  // W1 or W2, both sold everywhere
+    const int loc = static_cast<int>((h >> 40) % 2); // W1 or W2, both sold everywhere
     const auto qty = static_cast<int32_t>(20 + _rng.below(180));
     _log.begin(_t, "receipt");
     _log.text("sku", name.view());
@@ -168,8 +168,8 @@ void generator::traffic() {
     } else if (roll < 75) {
         const uint32_t s = draw_sku();
         sku_model& m = _skus[s];
-        const auto from = static_cast<int8_t>(std::max_element(m.on_hand, m.on_hand + loc_count) -
-                                              m.on_hand);
+        const auto from =
+            static_cast<int8_t>(std::max_element(m.on_hand, m.on_hand + loc_count) - m.on_hand);
         const auto to = static_cast<int8_t>((from + 1 + _rng.below(loc_count - 1)) % loc_count);
         const auto qty = static_cast<int32_t>(std::max(1, m.on_hand[from] / 4));
         _log.begin(_t, "transfer.out");
@@ -210,7 +210,8 @@ void generator::traffic() {
         const uint32_t s = draw_sku();
         const auto loc = static_cast<int>(_rng.below(loc_count));
         const int32_t counted = std::max<int32_t>(
-            0, _skus[s].on_hand[loc] + (_rng.chance(0.8) ? 0 : static_cast<int32_t>(_rng.below(3)) - 1));
+            0, _skus[s].on_hand[loc] +
+                   (_rng.chance(0.8) ? 0 : static_cast<int32_t>(_rng.below(3)) - 1));
         _log.begin(_t, "count");
         _log.text("sku", sku_name(s).view());
         _log.text("loc", loc_names[loc]);
@@ -238,14 +239,27 @@ void generator::bad_line() {
     id += std::to_string(n);
     id += '"';
     switch (n % 5) {
-    case 0: _log.raw_line("{" + id + ",\"ts\":"); break;
-    case 1: _log.raw_line("{" + id + ",\"ts\":\"2026-11-27T10:00:00Z\",\"type\":\"receipt\","
-                          "\"sku\":\"S00000001\",\"loc\":\"W1\"}"); break;
-    case 2: _log.raw_line("{" + id + ",\"ts\":\"2026-11-27T10:00:00Z\",\"type\":\"teleport\"}"); break;
-    case 3: _log.raw_line("{" + id + ",\"ts\":\"2026-13-45T10:00:00Z\",\"type\":\"sku\","
-                          "\"sku\":\"X\"}"); break;
-    default: _log.raw_line("{" + id + ",\"ts\":\"2026-11-27T10:00:00Z\",\"type\":\"receipt\","
-                           "\"sku\":\"NO-SUCH-SKU\",\"loc\":\"W1\",\"qty\":1}"); break;
+    case 0:
+        _log.raw_line("{" + id + ",\"ts\":");
+        break;
+    case 1:
+        _log.raw_line("{" + id +
+                      ",\"ts\":\"2026-11-27T10:00:00Z\",\"type\":\"receipt\","
+                      "\"sku\":\"S00000001\",\"loc\":\"W1\"}");
+        break;
+    case 2:
+        _log.raw_line("{" + id + ",\"ts\":\"2026-11-27T10:00:00Z\",\"type\":\"teleport\"}");
+        break;
+    case 3:
+        _log.raw_line("{" + id +
+                      ",\"ts\":\"2026-13-45T10:00:00Z\",\"type\":\"sku\","
+                      "\"sku\":\"X\"}");
+        break;
+    default:
+        _log.raw_line("{" + id +
+                      ",\"ts\":\"2026-11-27T10:00:00Z\",\"type\":\"receipt\","
+                      "\"sku\":\"NO-SUCH-SKU\",\"loc\":\"W1\",\"qty\":1}");
+        break;
     }
 }
 

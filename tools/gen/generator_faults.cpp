@@ -41,8 +41,8 @@ void generator::inject() {
 
 // The first of SPEC §4's ledger/policy "computed with" rows that gives `observed`.
 cause first_variant_match(const int64_t values[6], int64_t observed) {
-    constexpr cause rows[6] = {in_transit_counted, returns_counted,     buffer_ignored,
-                               reservations_ignored, location_scope, share_ignored};
+    constexpr cause rows[6] = {in_transit_counted,   returns_counted, buffer_ignored,
+                               reservations_ignored, location_scope,  share_ignored};
     for (int i = 0; i < 6; i++) {
         if (values[i] == observed) return rows[i];
     }
@@ -69,7 +69,10 @@ bool generator::inject(cause kind, uint32_t s, int c) {
     const int64_t grace = channels[c].grace_us;
     const int64_t duration = 30'000'000 + static_cast<int64_t>(_rng.below(270'000'000));
     auto step = [&] { _t += 1000; };
-    auto confirm = [&] { emit_level(l, now, _t); step(); };
+    auto confirm = [&] {
+        emit_level(l, now, _t);
+        step();
+    };
     if (kind == retired_listing || kind == duplicate_listing || kind == channel_edit) {
         if (kind == retired_listing) {
             _log.begin(_t, "listing.retire");
@@ -84,7 +87,8 @@ bool generator::inject(cause kind, uint32_t s, int c) {
             _log.text("listing", listing_name(c, 'D', number).view());
             _log.text("sku", sku_name(s).view());
             _log.end();
-            schedule_repair(_t + duration, repair{s, static_cast<uint8_t>(c), kind, 0, 0, 0, number});
+            schedule_repair(_t + duration,
+                            repair{s, static_cast<uint8_t>(c), kind, 0, 0, 0, number});
         } else {
             confirm();
             schedule_repair(_t + duration, repair{s, static_cast<uint8_t>(c), kind, 0, 0, 0, 0});
@@ -97,7 +101,7 @@ bool generator::inject(cause kind, uint32_t s, int c) {
     }
     if (kind == publish_failed || kind == stale_value) {
         // The channel keeps the value it had before expected moved (and the push failed).
-        const int loc = 0;  // W1: in every channel's scope
+        const int loc = 0; // W1: in every channel's scope
         m.on_hand[loc] += 20;
         const int64_t after = expected(s, c);
         m.on_hand[loc] -= 20;
@@ -125,8 +129,8 @@ bool generator::inject(cause kind, uint32_t s, int c) {
         }
         emit_level(l, now, _t);
         record_truth(changed_at, c, own_name.view(), &s, kind);
-        schedule_repair(changed_at + grace + duration, repair{s, static_cast<uint8_t>(c), kind,
-                                                               0, 0, 0, 0});
+        schedule_repair(changed_at + grace + duration,
+                        repair{s, static_cast<uint8_t>(c), kind, 0, 0, 0, 0});
         return true;
     }
     if (kind == rejected_movement) {
@@ -136,7 +140,7 @@ bool generator::inject(cause kind, uint32_t s, int c) {
         m.on_hand[loc] -= 500;
         if (observed == now) return false;
         confirm();
-        _log.begin(_t, "adjust");  // weave rejects it: no reason given
+        _log.begin(_t, "adjust"); // weave rejects it: no reason given
         _log.text("sku", sku_name(s).view());
         _log.text("loc", loc_names[loc]);
         _log.number("delta", 500);
@@ -156,7 +160,7 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
     sku_model& m = _skus[s];
     const uint32_t l = listing_of(s, c);
     int32_t qty = 0;
-    constexpr int from = 0, to = 1;  // W1 -> W2: both in every channel's scope
+    constexpr int from = 0, to = 1; // W1 -> W2: both in every channel's scope
     auto simulate = [&](int sign) {
         if (kind == in_transit_counted) {
             m.on_hand[from] -= sign * qty;
@@ -174,15 +178,15 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
     simulate(+1);
     const int64_t base = expected(s, c);
     const int64_t values[6] = {
-        expected(s, c, {.inbound = true}),        expected(s, c, {.returns = true}),
-        expected(s, c, {.buffer_zero = true}),    expected(s, c, {.no_reservations = true}),
+        expected(s, c, {.inbound = true}),       expected(s, c, {.returns = true}),
+        expected(s, c, {.buffer_zero = true}),   expected(s, c, {.no_reservations = true}),
         expected(s, c, {.all_locations = true}), expected(s, c, {.share_full = true})};
     simulate(-1);
     const int64_t observed = values[kind - in_transit_counted];
     if (observed == base || first_variant_match(values, observed) != kind) return false;
     listing_model& listing = _listings[l];
     const auto own_name = listing_name(c, 'S', s);
-    emit_level(l, expected(s, c), _t);  // the channel confirms the truth first
+    emit_level(l, expected(s, c), _t); // the channel confirms the truth first
     _t += 1000;
     listing.faulted = true;
     uint64_t transfer_number = 0;
@@ -206,16 +210,16 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
     refresh(s);
     if (kind == in_transit_counted) {
         _t += 1000;
-        emit_level(l, expected(s, c), _t);  // confirmed after the transfer left
+        emit_level(l, expected(s, c), _t); // confirmed after the transfer left
     }
     _t += 1000;
     emit_level(l, observed, _t);
     record_truth(_t, c, own_name.view(), &s, kind);
-    const int64_t duration = channels[c].grace_us + 30'000'000 +
-                             static_cast<int64_t>(_rng.below(270'000'000));
-    schedule_repair(_t + duration, repair{s, static_cast<uint8_t>(c), kind, qty,
-                                          static_cast<int8_t>(from), static_cast<int8_t>(to),
-                                          transfer_number});
+    const int64_t duration =
+        channels[c].grace_us + 30'000'000 + static_cast<int64_t>(_rng.below(270'000'000));
+    schedule_repair(_t + duration,
+                    repair{s, static_cast<uint8_t>(c), kind, qty, static_cast<int8_t>(from),
+                           static_cast<int8_t>(to), transfer_number});
     return true;
 }
 

@@ -21,9 +21,9 @@ constexpr int channel_count = 4;
 struct channel_def {
     const char* name;
     const char* prefix;
-    unsigned scope;  // bit per location
+    unsigned scope; // bit per location
     int64_t share;
-    int64_t max;     // -1: none
+    int64_t max; // -1: none
     int64_t grace_us;
 };
 constexpr channel_def channels[channel_count] = {
@@ -36,17 +36,29 @@ constexpr int64_t class_buffer[3] = {2, 1, 0};
 
 // SPEC §4's causes in table order, as the generator injects them (round robin).
 enum cause : uint8_t {
-    unmapped_listing, retired_listing, duplicate_listing, publish_failed, stale_value,
-    rejected_movement, in_transit_counted, returns_counted, buffer_ignored,
-    reservations_ignored, location_scope, share_ignored, channel_edit, cause_count
+    unmapped_listing,
+    retired_listing,
+    duplicate_listing,
+    publish_failed,
+    stale_value,
+    rejected_movement,
+    in_transit_counted,
+    returns_counted,
+    buffer_ignored,
+    reservations_ignored,
+    location_scope,
+    share_ignored,
+    channel_edit,
+    cause_count
 };
 constexpr const char* cause_names[cause_count] = {
-    "unmapped_listing", "retired_listing", "duplicate_listing", "publish_failed", "stale_value",
-    "rejected_movement", "in_transit_counted", "returns_counted", "buffer_ignored",
-    "reservations_ignored", "location_scope", "share_ignored", "channel_edit"};
+    "unmapped_listing", "retired_listing",      "duplicate_listing",  "publish_failed",
+    "stale_value",      "rejected_movement",    "in_transit_counted", "returns_counted",
+    "buffer_ignored",   "reservations_ignored", "location_scope",     "share_ignored",
+    "channel_edit"};
 constexpr const char* cause_layers[cause_count] = {
-    "identity", "identity", "identity", "publish", "publish", "ledger", "ledger", "ledger",
-    "policy", "policy", "policy", "policy", "unexplained"};
+    "identity", "identity", "identity", "publish", "publish", "ledger",     "ledger",
+    "ledger",   "policy",   "policy",   "policy",  "policy",  "unexplained"};
 
 // xoshiro256**: fast, good enough, seeded by splitmix64.
 class random_source {
@@ -92,7 +104,7 @@ struct sku_model {
     int32_t inbound[loc_count] = {};
     int32_t unassigned = 0;
     uint8_t sku_class = 2;
-    uint8_t listed = 0;  // bit per channel
+    uint8_t listed = 0; // bit per channel
     bool defined = false;
 };
 
@@ -106,13 +118,13 @@ struct listing_model {
 struct open_order {
     uint64_t number;
     uint32_t sku;
-    int8_t loc;  // -1: unassigned
+    int8_t loc; // -1: unassigned
     int32_t qty;
 };
 
 struct timed {
     int64_t due_us;
-    uint64_t key;  // listing index, or repair index
+    uint64_t key; // listing index, or repair index
     bool operator>(const timed& other) const {
         return due_us != other.due_us ? due_us > other.due_us : key > other.key;
     }
@@ -125,14 +137,14 @@ struct repair {
     int32_t qty;
     int8_t loc;
     int8_t loc2;
-    uint64_t ref;  // transfer number / duplicate listing number
+    uint64_t ref; // transfer number / duplicate listing number
 };
 
 class generator {
 public:
     generator(const options& opts, std::FILE* log, std::FILE* truth)
-        : _opts(opts), _rng(opts.seed), _log(log, opts.seed), _truth(truth),
-          _skus(opts.skus), _listings(opts.skus * channel_count) {
+        : _opts(opts), _rng(opts.seed), _log(log, opts.seed), _truth(truth), _skus(opts.skus),
+          _listings(opts.skus * channel_count) {
         const auto start = parse_rfc3339_us(opts.start);
         _t = start ? *start : 0;
         build_zipf();
@@ -149,8 +161,8 @@ private:
         int64_t pool = 0;
         for (int l = 0; l < loc_count; l++) {
             if (!v.all_locations && !(ch.scope & (1u << l))) continue;
-            pool += m.on_hand[l] + (v.inbound ? m.inbound[l] : 0) +
-                    (v.returns ? m.returns[l] : 0) - (v.no_reservations ? 0 : m.reserved[l]);
+            pool += m.on_hand[l] + (v.inbound ? m.inbound[l] : 0) + (v.returns ? m.returns[l] : 0) -
+                    (v.no_reservations ? 0 : m.reserved[l]);
         }
         pool -= v.no_reservations ? 0 : m.unassigned;
         pool -= v.buffer_zero ? 0 : class_buffer[m.sku_class];
@@ -172,8 +184,9 @@ private:
                 l.expected = value;
                 if (!l.level_pending && !l.faulted && !l.retired) {
                     l.level_pending = true;
-                    const int64_t lag = 200'000 + static_cast<int64_t>(_rng.below(
-                                                      static_cast<uint64_t>(channels[c].grace_us / 2)));
+                    const int64_t lag =
+                        200'000 + static_cast<int64_t>(
+                                      _rng.below(static_cast<uint64_t>(channels[c].grace_us / 2)));
                     _levels.push(timed{_t + lag, listing_of(s, c)});
                 }
             }
@@ -187,13 +200,14 @@ private:
             total += 1.0 / std::pow(static_cast<double>(i + 1), 1.05);
             _zipf[i] = total;
         }
-        for (double& v : _zipf) v /= total;
+        for (double& v : _zipf)
+            v /= total;
     }
     uint32_t draw_sku() {
         const double u = _rng.unit();
         const auto it = std::lower_bound(_zipf.begin(), _zipf.end(), u);
-        const auto index = static_cast<uint32_t>(std::min<size_t>(
-            static_cast<size_t>(it - _zipf.begin()), _opts.skus - 1));
+        const auto index = static_cast<uint32_t>(
+            std::min<size_t>(static_cast<size_t>(it - _zipf.begin()), _opts.skus - 1));
         // Spread popularity over the id space so that popular SKUs are not all neighbours.
         const auto s = static_cast<uint32_t>((index * 2654435761ull) % _opts.skus);
         define(s);
@@ -233,12 +247,21 @@ private:
     std::priority_queue<timed, std::vector<timed>, std::greater<>> _levels;
     std::priority_queue<timed, std::vector<timed>, std::greater<>> _repair_queue;
     std::vector<repair> _repairs;
-    std::vector<open_order> _orders;  // FIFO window of open order lines
+    std::vector<open_order> _orders; // FIFO window of open order lines
     size_t _orders_head = 0;
-    struct pending_transfer { uint64_t number; uint32_t sku; int8_t to; int32_t qty; };
+    struct pending_transfer {
+        uint64_t number;
+        uint32_t sku;
+        int8_t to;
+        int32_t qty;
+    };
     std::vector<pending_transfer> _transfers;
     size_t _transfers_head = 0;
-    struct pending_return { uint32_t sku; int8_t loc; int32_t qty; };
+    struct pending_return {
+        uint32_t sku;
+        int8_t loc;
+        int32_t qty;
+    };
     std::vector<pending_return> _returns;
     size_t _returns_head = 0;
     int64_t _t = 0;
@@ -246,7 +269,6 @@ private:
     unsigned _next_cause = 0;
     totals _totals;
 };
-
 
 // Names: SKUs "S00000042", listings "AM-S00000042"; extra listings get U (unmapped) or D.
 struct name_buffer {
