@@ -10,6 +10,7 @@
 #include <boost/lockfree/spsc_queue.hpp>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -181,6 +182,23 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     tbb::enumerable_thread_specific<parser_slot> parser_states(
         [&] { return parser_slot{options.parser.make_state(), {}}; });
     std::atomic<uint64_t> input_turns{0}, route_turns{0};
+    // Chunks are recycled: their buffers (~2 MiB each) keep their capacity and their pages, where
+    // a new allocation per chunk cost a page fault per 4 KiB touched (10% of a replay, perf).
+    std::mutex pool_mutex;
+    std::vector<std::unique_ptr<pipeline_chunk>> chunk_pool;
+    auto take_chunk = [&]() -> pipeline_chunk* {
+        const std::lock_guard<std::mutex> lock(pool_mutex);
+        if (chunk_pool.empty()) {
+            return new pipeline_chunk();
+        }
+        pipeline_chunk* item = chunk_pool.back().release();
+        chunk_pool.pop_back();
+        return item;
+    };
+    auto give_back = [&](pipeline_chunk* item) {
+        const std::lock_guard<std::mutex> lock(pool_mutex);
+        chunk_pool.emplace_back(item);
+    };
     size_t position = 0;
     arena.execute([&] {
         tbb::parallel_pipeline(
@@ -195,7 +213,7 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
                         return nullptr;
                     }
                     WEAVE_ASSERT(span.begin >= position && span.end <= log.size());
-                    auto* item = new pipeline_chunk();
+                    pipeline_chunk* item = take_chunk();
                     item->chunk.file_offset = span.begin;
                     item->chunk.byte_count = span.end - span.begin;
                     item->chunk.chunk_end = span.end;
@@ -226,7 +244,7 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
                             options.progress(options.progress_context, item->chunk.chunk_end,
                                              route.counters().events_read);
                         }
-                        delete item;
+                        give_back(item);
                         route_turns.fetch_add(1, std::memory_order_release);
                     }));
     });
