@@ -23,15 +23,15 @@ void generator::record_truth(int64_t at_us, int c, std::string_view listing, con
         line += "null";
     }
     line += ",\"layer\":\"";
-    line += cause_layers[kind];
+    line += divergence_layer_names[static_cast<size_t>(layer_of(kind))];
     line += "\",\"cause\":\"";
-    line += cause_names[kind];
+    line += divergence_cause_names[static_cast<size_t>(kind)];
     line += "\"}\n";
     std::fwrite(line.data(), 1, line.size(), _truth);
 }
 
 void generator::inject() {
-    const auto kind = static_cast<cause>(_next_cause++ % cause_count);
+    const auto kind = static_cast<cause>(_next_cause++ % divergence_cause_count);
     for (int attempt = 0; attempt < 16; attempt++) {
         const uint32_t s = draw_sku();
         const auto c = static_cast<int>(_rng.below(channel_count));
@@ -41,18 +41,19 @@ void generator::inject() {
 
 // The first of SPEC §4's ledger/policy "computed with" rows that gives `observed`.
 cause first_variant_match(const int64_t values[6], int64_t observed) {
-    constexpr cause rows[6] = {in_transit_counted,   returns_counted, buffer_ignored,
-                               reservations_ignored, location_scope,  share_ignored};
+    constexpr cause rows[6] = {cause::in_transit_counted, cause::returns_counted,
+                               cause::buffer_ignored,     cause::reservations_ignored,
+                               cause::location_scope,     cause::share_ignored};
     for (int i = 0; i < 6; i++) {
         if (values[i] == observed) return rows[i];
     }
-    return channel_edit;
+    return cause::channel_edit;
 }
 
 bool generator::inject(cause kind, uint32_t s, int c) {
     sku_model& m = _skus[s];
     const uint32_t l = listing_of(s, c);
-    if (kind == unmapped_listing) {
+    if (kind == cause::unmapped_listing) {
         const auto name = listing_name(c, 'U', ++_extra_listing);
         _log.begin(_t, "channel.level");
         _log.text("channel", channels[c].name);
@@ -73,14 +74,15 @@ bool generator::inject(cause kind, uint32_t s, int c) {
         emit_level(l, now, _t);
         step();
     };
-    if (kind == retired_listing || kind == duplicate_listing || kind == channel_edit) {
-        if (kind == retired_listing) {
+    if (kind == cause::retired_listing || kind == cause::duplicate_listing ||
+        kind == cause::channel_edit) {
+        if (kind == cause::retired_listing) {
             _log.begin(_t, "listing.retire");
             _log.text("channel", channels[c].name);
             _log.text("listing", own_name.view());
             _log.end();
             listing.retired = true;
-        } else if (kind == duplicate_listing) {
+        } else if (kind == cause::duplicate_listing) {
             const uint64_t number = ++_extra_listing;
             _log.begin(_t, "listing");
             _log.text("channel", channels[c].name);
@@ -99,7 +101,7 @@ bool generator::inject(cause kind, uint32_t s, int c) {
         record_truth(_t, c, own_name.view(), &s, kind);
         return true;
     }
-    if (kind == publish_failed || kind == stale_value) {
+    if (kind == cause::publish_failed || kind == cause::stale_value) {
         // The channel keeps the value it had before expected moved (and the push failed).
         const int loc = 0; // W1: in every channel's scope
         m.on_hand[loc] += 20;
@@ -117,7 +119,7 @@ bool generator::inject(cause kind, uint32_t s, int c) {
         refresh(s);
         const int64_t changed_at = _t;
         step();
-        if (kind == publish_failed) {
+        if (kind == cause::publish_failed) {
             _log.begin(_t, "publish.ack");
             _log.text("channel", channels[c].name);
             _log.text("listing", own_name.view());
@@ -133,7 +135,7 @@ bool generator::inject(cause kind, uint32_t s, int c) {
                         repair{s, static_cast<uint8_t>(c), kind, 0, 0, 0, 0});
         return true;
     }
-    if (kind == rejected_movement) {
+    if (kind == cause::rejected_movement) {
         const int loc = 0;
         m.on_hand[loc] += 500;
         const int64_t observed = expected(s, c);
@@ -162,17 +164,17 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
     int32_t qty = 0;
     constexpr int from = 0, to = 1; // W1 -> W2: both in every channel's scope
     auto simulate = [&](int sign) {
-        if (kind == in_transit_counted) {
+        if (kind == cause::in_transit_counted) {
             m.on_hand[from] -= sign * qty;
             m.inbound[to] += sign * qty;
-        } else if (kind == returns_counted) {
+        } else if (kind == cause::returns_counted) {
             m.returns[from] += sign * qty;
         }
     };
-    if (kind == in_transit_counted) {
+    if (kind == cause::in_transit_counted) {
         if (m.on_hand[from] < 4) return false;
         qty = m.on_hand[from] / 2;
-    } else if (kind == returns_counted) {
+    } else if (kind == cause::returns_counted) {
         qty = static_cast<int32_t>(2 + _rng.below(4));
     }
     simulate(+1);
@@ -182,7 +184,8 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
         expected(s, c, {.buffer_zero = true}),   expected(s, c, {.no_reservations = true}),
         expected(s, c, {.all_locations = true}), expected(s, c, {.share_full = true})};
     simulate(-1);
-    const int64_t observed = values[kind - in_transit_counted];
+    const int64_t observed =
+        values[static_cast<size_t>(kind) - static_cast<size_t>(cause::in_transit_counted)];
     if (observed == base || first_variant_match(values, observed) != kind) return false;
     listing_model& listing = _listings[l];
     const auto own_name = listing_name(c, 'S', s);
@@ -190,7 +193,7 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
     _t += 1000;
     listing.faulted = true;
     uint64_t transfer_number = 0;
-    if (kind == in_transit_counted) {
+    if (kind == cause::in_transit_counted) {
         transfer_number = ++_transfer_number;
         _log.begin(_t, "transfer.out");
         _log.text("transfer", ref_name('T', transfer_number).view());
@@ -199,7 +202,7 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
         _log.text("to", loc_names[to]);
         _log.number("qty", qty);
         _log.end();
-    } else if (kind == returns_counted) {
+    } else if (kind == cause::returns_counted) {
         _log.begin(_t, "return");
         _log.text("sku", sku_name(s).view());
         _log.text("loc", loc_names[from]);
@@ -208,7 +211,7 @@ bool generator::inject_variant(cause kind, uint32_t s, int c) {
     }
     simulate(+1);
     refresh(s);
-    if (kind == in_transit_counted) {
+    if (kind == cause::in_transit_counted) {
         _t += 1000;
         emit_level(l, expected(s, c), _t); // confirmed after the transfer left
     }
@@ -228,13 +231,13 @@ void generator::apply_repair(const repair& r) {
     const uint32_t l = listing_of(r.sku, r.channel);
     const auto sku = sku_name(r.sku);
     switch (r.kind) {
-    case duplicate_listing:
+    case cause::duplicate_listing:
         _log.begin(_t, "listing.retire");
         _log.text("channel", channels[r.channel].name);
         _log.text("listing", listing_name(r.channel, 'D', r.ref).view());
         _log.end();
         break;
-    case rejected_movement:
+    case cause::rejected_movement:
         _log.begin(_t, "adjust");
         _log.text("sku", sku.view());
         _log.text("loc", loc_names[r.loc]);
@@ -244,7 +247,7 @@ void generator::apply_repair(const repair& r) {
         _log.end();
         m.on_hand[r.loc] += r.qty;
         break;
-    case in_transit_counted:
+    case cause::in_transit_counted:
         _log.begin(_t, "transfer.in");
         _log.text("transfer", ref_name('T', r.ref).view());
         _log.text("sku", sku.view());
@@ -252,7 +255,7 @@ void generator::apply_repair(const repair& r) {
         m.inbound[r.loc2] -= r.qty;
         m.on_hand[r.loc2] += r.qty;
         break;
-    case returns_counted:
+    case cause::returns_counted:
         _log.begin(_t, "restock");
         _log.text("sku", sku.view());
         _log.text("loc", loc_names[r.loc]);
@@ -267,7 +270,7 @@ void generator::apply_repair(const repair& r) {
     _listings[l].faulted = false;
     refresh(r.sku);
     _t += 1;
-    emit_level(l, _listings[l].expected, _t, r.kind == publish_failed);
+    emit_level(l, _listings[l].expected, _t, r.kind == cause::publish_failed);
 }
 
 } // namespace weave::gen::detail

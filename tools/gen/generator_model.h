@@ -11,6 +11,7 @@
 
 #include "gen/generator.h"
 #include "gen/line_writer.h"
+#include "weave/divergence.h"
 
 namespace weave::gen::detail {
 
@@ -34,31 +35,8 @@ constexpr channel_def channels[channel_count] = {
 };
 constexpr int64_t class_buffer[3] = {2, 1, 0};
 
-// SPEC §4's causes in table order, as the generator injects them (round robin).
-enum cause : uint8_t {
-    unmapped_listing,
-    retired_listing,
-    duplicate_listing,
-    publish_failed,
-    stale_value,
-    rejected_movement,
-    in_transit_counted,
-    returns_counted,
-    buffer_ignored,
-    reservations_ignored,
-    location_scope,
-    share_ignored,
-    channel_edit,
-    cause_count
-};
-constexpr const char* cause_names[cause_count] = {
-    "unmapped_listing", "retired_listing",      "duplicate_listing",  "publish_failed",
-    "stale_value",      "rejected_movement",    "in_transit_counted", "returns_counted",
-    "buffer_ignored",   "reservations_ignored", "location_scope",     "share_ignored",
-    "channel_edit"};
-constexpr const char* cause_layers[cause_count] = {
-    "identity", "identity", "identity", "publish", "publish", "ledger",     "ledger",
-    "ledger",   "policy",   "policy",   "policy",  "policy",  "unexplained"};
+// SPEC §4's causes, as the engine names them; the generator injects them round robin.
+using cause = divergence_cause;
 
 // xoshiro256**: fast, good enough, seeded by splitmix64.
 class random_source {
