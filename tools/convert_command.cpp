@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "commands.h"
+#include "flags.h"
 #include "ndjson/log_file.h"
 #include "wbin/wbin.h"
 
@@ -50,10 +51,8 @@ int convert_command(int argc, char** argv) {
             return 0;
         } else if (arg == "--quiet" || arg == "-q") {
             quiet = true;
-        } else if (arg == "--out" && i + 1 < argc) {
-            out_path = argv[++i];
-        } else if (arg.rfind("--out=", 0) == 0) {
-            out_path = std::string(arg.substr(6));
+        } else if (flag_value(argc, argv, i, "--out", out_path)) {
+            continue;
         } else if (!arg.empty() && arg[0] == '-') {
             return usage_error("unknown or incomplete option '" + std::string(arg) + "'");
         } else if (in_path.empty()) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "flags.h"
 #include "ndjson/event_parser.h"
 #include "ndjson/log_file.h"
 #include "wbin/wbin.h"
@@ -93,16 +94,7 @@ int replay_command(int argc, char** argv) {
     for (int i = 0; i < argc; i++) {
         const std::string_view arg = argv[i];
         auto value = [&](std::string_view flag, std::string& out) {
-            if (arg.size() > flag.size() && arg.substr(0, flag.size()) == flag &&
-                arg[flag.size()] == '=') {
-                out = std::string(arg.substr(flag.size() + 1));
-                return true;
-            }
-            if (arg == flag && i + 1 < argc) {
-                out = argv[++i];
-                return true;
-            }
-            return false;
+            return flag_value(argc, argv, i, flag, out);
         };
         std::string text;
         if (arg == "-h" || arg == "--help") {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "commands.h"
+#include "flags.h"
 #include "ndjson/log_file.h"
 #include "score/score.h"
 
@@ -87,16 +88,7 @@ int parse_args(int argc, char** argv, score_args& args) {
     for (int i = 0; i < argc; i++) {
         const std::string_view arg = argv[i];
         auto value = [&](std::string_view flag, std::string& out) {
-            if (arg.size() > flag.size() && arg.substr(0, flag.size()) == flag &&
-                arg[flag.size()] == '=') {
-                out = std::string(arg.substr(flag.size() + 1));
-                return true;
-            }
-            if (arg == flag && i + 1 < argc) {
-                out = argv[++i];
-                return true;
-            }
-            return false;
+            return flag_value(argc, argv, i, flag, out);
         };
         std::string text;
         bool threshold = false;
