@@ -309,6 +309,11 @@ void check_fields(const field_table& fields, parsed_event& event, parsed_chunk& 
         check.store_listing_key();
         event.listing_hash = hash_bytes(chunk.text(event.listing_key));
     }
+    if (event.type == event_type::order || event.type == event_type::cancel ||
+        event.type == event_type::ship || event.type == event_type::transfer_out ||
+        event.type == event_type::transfer_in) {
+        event.ref_hash = hash_bytes(chunk.text(event.ref));
+    }
 }
 
 } // namespace weave::ndjson

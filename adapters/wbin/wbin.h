@@ -19,7 +19,7 @@
 namespace weave::wbin {
 
 inline constexpr char magic[8] = {'W', 'E', 'A', 'V', 'E', 'W', 'B', '1'};
-inline constexpr uint32_t format_version = 3;  // 3: parsed_event key hashes
+inline constexpr uint32_t format_version = 4;  // 3: parsed_event key hashes; 4: ref_hash
 inline constexpr uint32_t block_magic = 0x4B4C4257;  // "WBLK"
 
 struct file_header {

@@ -43,6 +43,13 @@ void router::route(const parsed_chunk& chunk) {
             } else if (ahead.has(has_listing)) {
                 _listings_by_key.prefetch(ahead.listing_hash);
             }
+            if (ahead.type == event_type::order || ahead.type == event_type::cancel ||
+                ahead.type == event_type::ship) {
+                _orders.prefetch(ahead.ref_hash);
+            } else if (ahead.type == event_type::transfer_out ||
+                       ahead.type == event_type::transfer_in) {
+                _transfers.prefetch(ahead.ref_hash);
+            }
         }
         if (_hooks.pace_events_per_s != 0) {
             pace();

@@ -156,6 +156,9 @@ private:
     // Every channel policy made (one per policy.channel event), alive until the run ends.
     std::vector<std::unique_ptr<channel_policy>> _channel_policies;
 
+    // The order line or transfer the last check_movement of a cancel, ship or transfer.in found,
+    // so that committing it needs no second lookup.
+    uint32_t _checked_line = no_id;
     int64_t _watermark_us = INT64_MIN;
     uint64_t _last_applied_seq = 0;
     uint64_t _line_base = 0;

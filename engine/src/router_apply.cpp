@@ -196,17 +196,23 @@ void router::observe_unmapped(uint32_t listing, const parsed_event& event, uint6
 
 reject_reason router::check_movement(const parsed_chunk& chunk, const parsed_event& event,
                                      uint32_t sku, shard_record& record) {
+    WEAVE_DASSERT(event.ref_hash == hash_bytes(chunk.text(event.ref)) ||
+                  (event.type != event_type::order && event.type != event_type::cancel &&
+                   event.type != event_type::ship && event.type != event_type::transfer_out &&
+                   event.type != event_type::transfer_in));
     record.sku_slot = _sku_entries[sku].slot;
     record.qty = event.qty;
     record.loc = event.has(has_loc) ? _locs.intern(chunk.text(event.loc)) : no_loc;
     switch (event.type) {
     case event_type::order:
         record.channel = _channels.intern(chunk.text(event.channel));
-        return _orders.find(chunk.text(event.ref)) != no_id ? reject_reason::order_exists
-                                                            : reject_reason::none;
+        return _orders.find(chunk.text(event.ref), event.ref_hash) != no_id
+                   ? reject_reason::order_exists
+                   : reject_reason::none;
     case event_type::cancel:
     case event_type::ship: {
-        const uint32_t order = _orders.find(chunk.text(event.ref));
+        const uint32_t order = _orders.find(chunk.text(event.ref), event.ref_hash);
+        _checked_line = order;
         if (order == no_id || _order_lines[order].sku != sku || _order_lines[order].open == 0) {
             record.flags |= record_nothing_to_apply;
             return reject_reason::unknown_order;
@@ -235,10 +241,12 @@ reject_reason router::check_movement(const parsed_chunk& chunk, const parsed_eve
     case event_type::transfer_out:
         record.loc = _locs.intern(chunk.text(event.from));
         record.loc2 = _locs.intern(chunk.text(event.to));
-        return _transfers.find(chunk.text(event.ref)) != no_id ? reject_reason::transfer_exists
-                                                               : reject_reason::none;
+        return _transfers.find(chunk.text(event.ref), event.ref_hash) != no_id
+                   ? reject_reason::transfer_exists
+                   : reject_reason::none;
     case event_type::transfer_in: {
-        const uint32_t id = _transfers.find(chunk.text(event.ref));
+        const uint32_t id = _transfers.find(chunk.text(event.ref), event.ref_hash);
+        _checked_line = id;
         if (id == no_id || _transfer_entries[id].sku != sku ||
             _transfer_entries[id].remaining == 0) {
             record.flags |= record_nothing_to_apply;
@@ -267,15 +275,16 @@ reject_reason router::apply_movement(const parsed_chunk& chunk, const parsed_eve
     // Checks passed: commit the router's own bookkeeping, then hand the movement to its shard.
     switch (event.type) {
     case event_type::order: {
-        const uint32_t order = _orders.intern(chunk.text(event.ref));
-        WEAVE_ASSERT(order == _order_lines.size());
+        bool inserted = false;
+        const uint32_t order = _orders.intern(chunk.text(event.ref), event.ref_hash, inserted);
+        WEAVE_ASSERT(inserted && order == _order_lines.size());
         record.listing = _shard_line_count[shard_of(sku)]++;
         _order_lines.push_back(order_line{sku, record.loc, record.listing, record.qty});
         break;
     }
     case event_type::cancel:
     case event_type::ship:
-        _order_lines[_orders.find(chunk.text(event.ref))].open -= record.qty;
+        _order_lines[_checked_line].open -= record.qty;
         break;
     case event_type::return_:
         _returns_pending[returns_key(sku, record.loc)] += record.qty;
@@ -284,15 +293,16 @@ reject_reason router::apply_movement(const parsed_chunk& chunk, const parsed_eve
         _returns_pending[returns_key(sku, record.loc)] -= record.qty;
         break;
     case event_type::transfer_out: {
-        const uint32_t id = _transfers.intern(chunk.text(event.ref));
-        WEAVE_ASSERT(id == _transfer_entries.size());
+        bool inserted = false;
+        const uint32_t id = _transfers.intern(chunk.text(event.ref), event.ref_hash, inserted);
+        WEAVE_ASSERT(inserted && id == _transfer_entries.size());
         record.listing = _shard_transfer_count[shard_of(sku)]++;
         _transfer_entries.push_back(
             transfer{sku, record.loc, record.loc2, record.listing, record.qty});
         break;
     }
     case event_type::transfer_in:
-        _transfer_entries[_transfers.find(chunk.text(event.ref))].remaining -= record.qty;
+        _transfer_entries[_checked_line].remaining -= record.qty;
         break;
     default:
         break;

@@ -86,6 +86,7 @@ struct parsed_event {
     uint64_t id_hash = 0;
     uint64_t sku_hash = 0;      // of `sku`, when present
     uint64_t listing_hash = 0;  // of `listing_key`, when channel and listing are present
+    uint64_t ref_hash = 0;      // of `ref` (the order or transfer id), when present
     int64_t qty = 0;  // qty, delta, counted, units or grace_ms, by type
     int64_t share = 100;
     int64_t max = 0;
