@@ -139,6 +139,7 @@ int bench_command(int argc, char** argv) {
         replay_with.pace_events_per_s = rate;
         replay_with.latency_sample_every = 1;
         replay_with.busy_poll = true;
+        replay_with.parse_ahead = true;
         const replay_timing paced = replay(log, replay_with).timing;
         std::printf("%-10llu %-8s %10llu %12.0f %10s %10s | %10s %10s %10s %10s %8llu\n",
                     static_cast<unsigned long long>(skus), binary ? "wbin" : "ndjson",

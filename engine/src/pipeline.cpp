@@ -2,6 +2,7 @@
 // per-shard SPSC queues (Boost.Lockfree) -> one worker thread per group of shards -> merge.
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -161,8 +162,13 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
     // go to them, the parse stage and the router share the rest.
     const unsigned workers = std::max(1u, std::min(shard_count, threads / 2));
     std::vector<std::thread> worker_threads;
-    for (unsigned w = 0; w < workers; w++) {
-        worker_threads.emplace_back(run_worker, std::ref(shards), w, workers);
+    auto start_workers = [&] {
+        for (unsigned w = 0; w < workers; w++) {
+            worker_threads.emplace_back(run_worker, std::ref(shards), w, workers);
+        }
+    };
+    if (!options.parse_ahead) {
+        start_workers();
     }
 
     // Allow as many TBB threads as asked for, even beyond the cores (tests run --threads 4 on 2).
@@ -200,7 +206,37 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
         chunk_pool.emplace_back(item);
     };
     size_t position = 0;
+    if (options.parse_ahead) {
+        std::vector<std::unique_ptr<parsed_chunk>> parsed;
+        while (true) {
+            const chunk_span span = options.parser.cut(log, position);
+            if (span.begin >= span.end) {
+                break;
+            }
+            auto chunk = std::make_unique<parsed_chunk>();
+            chunk->file_offset = span.begin;
+            chunk->byte_count = span.end - span.begin;
+            chunk->chunk_end = span.end;
+            position = span.end;
+            parsed.push_back(std::move(chunk));
+        }
+        arena.execute([&] {
+            tbb::parallel_for(size_t{0}, parsed.size(), [&](size_t i) {
+                parser_slot& parser = parser_states.local();
+                parsed_chunk& chunk = *parsed[i];
+                options.parser.parse(parser.state, log.data() + chunk.file_offset,
+                                     chunk.byte_count, chunk);
+            });
+        });
+        start_workers();
+        for (const auto& chunk : parsed) {
+            route.route(*chunk);
+        }
+    }
     arena.execute([&] {
+        if (options.parse_ahead) {
+            return;
+        }
         tbb::parallel_pipeline(
             threads * pipeline_tokens_per_thread,
             tbb::make_filter<void, pipeline_chunk*>(

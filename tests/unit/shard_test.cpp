@@ -1,9 +1,11 @@
 // The engine in process (no subprocess): the rules that live in the shard and the router.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 #include "ndjson/event_parser.h"
+#include "test_support.h"
 #include "weave/engine.h"
 
 using namespace weave;
@@ -105,4 +107,30 @@ TEST_CASE("a rejected cancel is replayed against the line's current state, not i
     CHECK(contains(still_open.divergences, R"("cause":"rejected_movement")"));
     const auto closed = run(log + open_line + level);
     CHECK(contains(closed.divergences, R"("cause":"channel_edit")"));
+}
+
+TEST_CASE("a latency run (paced, parsed ahead, every record timed) gives the replay's outputs") {
+    const std::string log = weave_test::read_file(std::string(WEAVE_SOURCE_DIR) +
+                                                  "/data/sample/sample_5000.ndjson");
+    REQUIRE(!log.empty());
+    const replay_outputs plain = run(log, 3);
+    replay_options options;
+    options.threads = 2;
+    options.shards = 3;
+    options.parser = ndjson::event_parse_stage();
+    options.now_ns = [] {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    };
+    options.pace_events_per_s = 2'000'000;
+    options.latency_sample_every = 1;
+    options.busy_poll = true;
+    options.parse_ahead = true;
+    const replay_outputs timed = replay(log, options);
+    CHECK(timed.divergences == plain.divergences);
+    CHECK(timed.state == plain.state);
+    CHECK(timed.rejects == plain.rejects);
+    CHECK(timed.report_body == plain.report_body);
+    CHECK(timed.timing.processing.samples > 0);
 }

@@ -24,6 +24,9 @@ struct replay_options {
     uint64_t pace_events_per_s = 0;
     // Latency runs: idle shard workers keep polling (yield) instead of sleeping.
     bool busy_poll = false;
+    // Latency runs: parse the whole log first, then route it, so that the parse threads do not
+    // compete with the router and the polling workers for the cores while events are timed.
+    bool parse_ahead = false;
 };
 
 // Nanosecond latencies from a fixed-memory histogram (about 6% bucket resolution).
