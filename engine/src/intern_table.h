@@ -73,6 +73,27 @@ public:
     uint32_t size() const noexcept { return static_cast<uint32_t>(_offsets.size()); }
 
 private:
+    friend struct snapshot_access;
+
+    // Rebuilds the slots from the names (a restored snapshot carries only the names).
+    void rebuild_slots() {
+        size_t capacity = 1024;
+        while ((_offsets.size() + 1) * 4 > capacity * 3) {
+            capacity *= 2;
+        }
+        _slots.assign(capacity, slot{});
+        _mask = capacity - 1;
+        for (uint32_t id = 0; id < _offsets.size(); id++) {
+            const std::string_view key = name(id);
+            const uint64_t hash = hash_bytes(key);
+            size_t i = hash & _mask;
+            while (_slots[i].id != no_id) {
+                i = (i + 1) & _mask;
+            }
+            _slots[i] = slot{hash, _offsets[id], id, _lengths[id]};
+        }
+    }
+
     // A slot carries where its bytes are, so a lookup touches the slot and the bytes only.
     struct slot {
         uint64_t hash = 0;

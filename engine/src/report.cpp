@@ -482,6 +482,25 @@ replay_outputs format_outputs(std::string_view log, const router& route,
     return outputs;
 }
 
+std::string format_divergence_line(const router& route, const divergence_record& divergence) {
+    std::string out;
+    format_divergence(out, route, divergence);
+    return out;
+}
+
+std::string format_report_body(const router& route, const std::vector<const shard*>& shards) {
+    std::vector<divergence_record> all(route.divergences());
+    for (const shard* s : shards) {
+        all.insert(all.end(), s->divergences().begin(), s->divergences().end());
+    }
+    return format_report(route, shards, all);  // counts only: the order does not matter
+}
+
+std::string format_state_lines(const router& route, const std::vector<const shard*>& shards,
+                               const listing_store& listings) {
+    return format_state(route, shards, listings, make_output_order(route));
+}
+
 std::string report_json(const replay_outputs& outputs) {
     std::string out = outputs.report_body;
     const replay_timing& timing = outputs.timing;

@@ -78,6 +78,47 @@ void router::finish() {
     }
 }
 
+bool router::find_sku(std::string_view name, unsigned& shard, uint32_t& slot,
+                      uint32_t& sku) const {
+    sku = _skus.find(name);
+    if (sku == no_id || !_sku_entries[sku].defined) {
+        return false;
+    }
+    shard = _sku_entries[sku].shard;
+    slot = _sku_entries[sku].slot;
+    return true;
+}
+
+void router::advance_clock(int64_t watermark_us) {
+    if (has_watermark() && watermark_us <= _watermark_us) {
+        return;
+    }
+    shard_record record;
+    record.op = shard_op::clock;
+    record.seq = _line_base;
+    record.watermark_us = watermark_us;
+    record.applied_seq = UINT64_MAX;
+    broadcast(record);
+    for (unsigned s = 0; s < _shard_count; s++) {
+        flush(s);
+    }
+}
+
+void router::sync() {
+    shard_record record;
+    record.op = shard_op::sync;
+    record.seq = _line_base;
+    record.qty = static_cast<int64_t>(++_syncs);
+    broadcast(record);
+    for (unsigned s = 0; s < _shard_count; s++) {
+        flush(s);
+    }
+    WEAVE_ASSERT(_hooks.wait_synced != nullptr);
+    for (unsigned s = 0; s < _shard_count; s++) {
+        _hooks.wait_synced(_hooks.context, s, _syncs);
+    }
+}
+
 void router::route_event(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq) {
     _counters.events_read++;
     const bool id_failed = (event.reject == reject_reason::missing_field ||
@@ -228,7 +269,8 @@ shard_record router::make_record(shard_op op, const parsed_event& event, uint64_
 void router::send(unsigned shard, shard_record record) {
     // These ops use the record's union for something else than a latency stamp.
     const bool stamps_union = record.op == shard_op::policy_channel || record.op == shard_op::end ||
-                              record.op == shard_op::rejected_movement;
+                              record.op == shard_op::rejected_movement ||
+                              record.op == shard_op::clock;
     if (_hooks.now_ns != nullptr && !stamps_union && ++_records_sent % _hooks.sample_every == 0) {
         record.enqueue_ns = _hooks.now_ns();
     }

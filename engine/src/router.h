@@ -26,6 +26,8 @@ struct router_hooks {
         nullptr;
     // Returns once `shard` has processed every record up to `seq` (a listing changing shards).
     void (*wait_processed)(void* context, unsigned shard, uint64_t seq) = nullptr;
+    // Returns once `shard` has processed the sync record numbered `sync_number` (live mode).
+    void (*wait_synced)(void* context, unsigned shard, uint64_t sync_number) = nullptr;
     int64_t (*now_ns)() = nullptr;  // latency stamps; null: no sampling
     uint64_t sample_every = latency_sample_every;
     uint64_t pace_events_per_s = 0;  // benchmarks: hold the input to this rate
@@ -55,6 +57,13 @@ public:
 
     void route(const parsed_chunk& chunk);
     void finish();  // sends `end` to every shard
+    // Live mode. Wall-clock time passed without events: deadlines d < watermark_us fire.
+    void advance_clock(int64_t watermark_us);
+    // Returns once every shard has processed everything sent so far (their state may then be
+    // read by this thread until the next record is sent).
+    void sync();
+    uint64_t lines_routed() const { return _line_base; }
+    uint32_t shard_count() const { return _shard_count; }
 
     const router_counters& counters() const { return _counters; }
     const std::vector<reject_entry>& rejects() const { return _rejects; }
@@ -75,7 +84,12 @@ public:
         return _slot_skus[shard];
     }
 
+    // Where a defined SKU lives: false when `name` is not a defined SKU.
+    bool find_sku(std::string_view name, unsigned& shard, uint32_t& slot, uint32_t& sku) const;
+
 private:
+    friend struct snapshot_access;
+
     struct sku_entry {
         uint32_t slot;
         uint16_t shard;
@@ -162,6 +176,7 @@ private:
     int64_t _watermark_us = INT64_MIN;
     uint64_t _last_applied_seq = 0;
     uint64_t _line_base = 0;
+    uint64_t _syncs = 0;
     router_counters _counters;
     std::vector<reject_entry> _rejects;
     std::vector<divergence_record> _divergences;  // unmapped-listing opens

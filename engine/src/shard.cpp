@@ -9,6 +9,9 @@ namespace weave {
 shard::shard(listing_store& listings) : _listings(listings) {}
 
 void shard::process(const shard_record& record) {
+    if (record.op == shard_op::sync) {
+        return;
+    }
     WEAVE_DASSERT(record.seq >= _produced_seq);
     _produced_seq = record.seq;
     _produced_index = 0;
@@ -19,7 +22,8 @@ void shard::process(const shard_record& record) {
     // A record that is not an applied event (a remembered reject, the end of the log) stands
     // for the next applied event only for deadlines armed before the last applied one: those
     // armed by it (a new mismatch, a grace change) wait for an applied event to fire.
-    const bool applied = record.op != shard_op::rejected_movement && record.op != shard_op::end;
+    const bool applied = record.op != shard_op::rejected_movement &&
+                         record.op != shard_op::end && record.op != shard_op::clock;
     fire_deadlines(record.watermark_us, applied ? UINT64_MAX : record.applied_seq);
     switch (record.op) {
     case shard_op::receipt:
@@ -87,6 +91,8 @@ void shard::process(const shard_record& record) {
         _rejected.push_back(record);
         break;
     }
+    case shard_op::clock:
+    case shard_op::sync:
     case shard_op::end:
         break;
     }

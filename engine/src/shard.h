@@ -70,6 +70,8 @@ public:
     latency_histogram& detection_latency() { return _detection_latency; }
 
 private:
+    friend struct snapshot_access;
+
     struct deadline {
         int64_t due_us;
         uint64_t armed_seq;  // the record that scheduled it

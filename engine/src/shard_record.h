@@ -21,6 +21,11 @@ enum class shard_op : uint8_t {
     observe, ack_failed,
     // a movement the router rejected, remembered for the classifier; `movement` names its type
     rejected_movement,
+    // live mode: event time passed on the wall clock (watermark_us) with no event: deadlines
+    // d < watermark_us fire, whoever armed them (applied_seq = UINT64_MAX)
+    clock,
+    // live mode: changes nothing; its seq tells the router the shard has caught up
+    sync,
     end,
 };
 

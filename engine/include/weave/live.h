@@ -1,0 +1,92 @@
+#pragma once
+// Live mode (`weave serve`): the replay engine kept running. Batches of NDJSON lines are applied
+// in the order of `apply` calls, which is the order of the write-ahead log; the same router and
+// shards as replay, with persistent shard workers. After each call the shards have caught up, so
+// queries see every divergence the batch caused.
+//
+// Threading: `parse` may run on any thread, concurrently. Everything else is called by one thread
+// at a time (the caller holds its sequencer lock, the one that also orders the write-ahead log).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weave/chunk.h"
+#include "weave/divergence.h"
+#include "weave/reject_reason.h"
+
+namespace weave {
+
+struct live_options {
+    unsigned shards = 2;
+    parse_stage parser;
+};
+
+struct batch_reject {
+    uint64_t line;  // 1-based, within the batch
+    reject_reason reason;
+    field_name field;
+};
+
+struct batch_result {
+    uint64_t lines = 0;  // blank lines included
+    uint64_t accepted = 0;
+    uint64_t duplicates = 0;
+    uint64_t rejected = 0;
+    std::vector<batch_reject> rejects;
+};
+
+// A divergence record as it was produced, with its SPEC §5 line.
+struct live_divergence {
+    bool is_close = false;
+    divergence_layer layer = divergence_layer::unexplained;
+    std::string channel;
+    std::string json;  // one divergences.ndjson record, without the line end
+};
+
+struct live_counters {
+    uint64_t lines = 0, events_read = 0, applied = 0, duplicates = 0, rejected = 0;
+    uint64_t divergences_opened = 0, divergences_closed = 0;
+};
+
+class live_engine {
+public:
+    explicit live_engine(const live_options& options);
+    // Restores the state a `snapshot()` wrote (its shard count wins over options.shards).
+    // Throws std::runtime_error when the bytes are not a snapshot this weave reads.
+    live_engine(const live_options& options, std::string_view snapshot);
+    ~live_engine();
+    live_engine(const live_engine&) = delete;
+    live_engine& operator=(const live_engine&) = delete;
+
+    // Parses a batch on the calling thread; thread-safe. The batch's bytes must outlive `apply`.
+    void parse(std::string_view batch, parsed_chunk& out) const;
+    batch_result apply(std::string_view batch, const parsed_chunk& parsed);
+    batch_result apply(std::string_view batch);  // parse + apply
+    // Event time passed on the wall clock with no event: deadlines before `watermark_us` fire.
+    void advance_clock(int64_t watermark_us);
+
+    // Divergence records produced since the last call, in production order.
+    std::vector<live_divergence> take_new_divergences();
+    // The open divergences now (open records), sorted as in divergences.ndjson.
+    std::vector<live_divergence> open_divergences() const;
+
+    std::string report_body() const;  // report.json up to its timing object
+    std::string state() const;        // state.ndjson
+    // One SKU's stock, reservations, in-transit and listings as a JSON object; nullopt when the
+    // SKU is not defined.
+    std::optional<std::string> sku_json(std::string_view sku) const;
+    live_counters counters() const;
+    std::optional<int64_t> watermark_us() const;
+    unsigned shard_count() const;
+
+    std::string snapshot() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> _impl;
+};
+
+} // namespace weave

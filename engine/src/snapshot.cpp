@@ -1,0 +1,257 @@
+// The engine's whole state as bytes and back (live mode snapshots). One function per structure
+// serves both directions, so writing and reading cannot drift apart. Taken only while the shards
+// are caught up (router::sync), so the queues are empty and every structure is at rest.
+#include "snapshot.h"
+
+#include <cstring>
+#include <map>
+#include <stdexcept>
+#include <type_traits>
+
+namespace weave {
+namespace {
+
+constexpr char snapshot_magic[8] = {'W', 'V', 'S', 'N', 'A', 'P', '\0', '\0'};
+constexpr uint32_t snapshot_version = 1;
+
+struct snapshot_writer {
+    static constexpr bool reading = false;
+    std::string out;
+
+    template <class T> void pod(T& value) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        out.append(reinterpret_cast<const char*>(&value), sizeof value);
+    }
+    template <class T> void vec(std::vector<T>& values) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        uint64_t count = values.size();
+        pod(count);
+        out.append(reinterpret_cast<const char*>(values.data()), count * sizeof(T));
+    }
+};
+
+struct snapshot_reader {
+    static constexpr bool reading = true;
+    std::string_view in;
+    size_t at = 0;
+
+    void need(uint64_t bytes) const {
+        if (bytes > in.size() - at) {
+            throw std::runtime_error("snapshot is truncated");
+        }
+    }
+    template <class T> void pod(T& value) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        need(sizeof value);
+        std::memcpy(&value, in.data() + at, sizeof value);
+        at += sizeof value;
+    }
+    template <class T> void vec(std::vector<T>& values) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        uint64_t count = 0;
+        pod(count);
+        if (count > (in.size() - at) / sizeof(T)) {
+            throw std::runtime_error("snapshot is truncated");
+        }
+        values.resize(count);
+        std::memcpy(values.data(), in.data() + at, count * sizeof(T));
+        at += count * sizeof(T);
+    }
+};
+
+// A count read back that must not exceed what a snapshot can hold.
+template <class Archive> uint64_t count_of(Archive& a, uint64_t count, uint64_t limit) {
+    a.pod(count);
+    if (count > limit) {
+        throw std::runtime_error("snapshot holds an impossible count");
+    }
+    return count;
+}
+
+} // namespace
+
+struct snapshot_access {
+    template <class Archive> static void io(Archive& a, intern_table& table) {
+        a.vec(table._bytes);
+        a.vec(table._offsets);
+        a.vec(table._lengths);
+        if constexpr (Archive::reading) {
+            if (table._offsets.size() != table._lengths.size()) {
+                throw std::runtime_error("snapshot intern table is inconsistent");
+            }
+            for (size_t id = 0; id < table._offsets.size(); id++) {
+                if (table._offsets[id] > table._bytes.size() ||
+                    table._lengths[id] > table._bytes.size() - table._offsets[id]) {
+                    throw std::runtime_error("snapshot intern table is inconsistent");
+                }
+            }
+            table.rebuild_slots();
+        }
+    }
+
+    template <class Archive> static void io(Archive& a, router& r) {
+        for (intern_table* table : {&r._ids, &r._skus, &r._locs, &r._channels, &r._listings_by_key,
+                                    &r._orders, &r._transfers, &r._returns_keys}) {
+            io(a, *table);
+        }
+        a.vec(r._sku_entries);
+        a.vec(r._listing_entries);
+        a.vec(r._order_lines);
+        a.vec(r._transfer_entries);
+        a.vec(r._returns_pending);
+        a.vec(r._shard_slot_count);
+        a.vec(r._shard_line_count);
+        a.vec(r._shard_transfer_count);
+        for (auto& skus : r._slot_skus) {
+            a.vec(skus);
+        }
+        const uint64_t policies =
+            count_of(a, r._channel_policies.size(), a.reading ? UINT32_MAX : UINT64_MAX);
+        if constexpr (Archive::reading) {
+            r._channel_policies.clear();
+            for (uint64_t i = 0; i < policies; i++) {
+                r._channel_policies.push_back(std::make_unique<channel_policy>());
+            }
+        }
+        for (auto& policy : r._channel_policies) {
+            a.pod(policy->all_locations);
+            std::vector<uint8_t> locations(policy->locations.begin(), policy->locations.end());
+            a.vec(locations);
+            policy->locations.assign(locations.begin(), locations.end());
+            a.pod(policy->share);
+            a.pod(policy->max);
+        }
+        a.pod(r._watermark_us);
+        a.pod(r._last_applied_seq);
+        a.pod(r._line_base);
+        a.pod(r._counters);
+        a.vec(r._rejects);
+        a.vec(r._divergences);
+        if constexpr (Archive::reading) {
+            if (r._shard_slot_count.size() != r._shard_count ||
+                r._shard_line_count.size() != r._shard_count ||
+                r._shard_transfer_count.size() != r._shard_count ||
+                r._sku_entries.size() != r._skus.size() ||
+                r._listing_entries.size() != r._listings_by_key.size()) {
+                throw std::runtime_error("snapshot router tables are inconsistent");
+            }
+        }
+    }
+
+    template <class Archive>
+    static void io(Archive& a, shard& s, const router& r) {
+        // Policies are shared objects owned by the router: stored as 1 + their index, 0 = null.
+        std::map<const channel_policy*, uint64_t> index_of;
+        for (size_t i = 0; i < r._channel_policies.size(); i++) {
+            index_of[r._channel_policies[i].get()] = i + 1;
+        }
+        std::vector<uint64_t> channels;
+        for (const channel_policy* policy : s._policy.channels) {
+            channels.push_back(policy == nullptr ? 0 : index_of.at(policy));
+        }
+        a.vec(channels);
+        if constexpr (Archive::reading) {
+            s._policy.channels.clear();
+            for (uint64_t index : channels) {
+                if (index > r._channel_policies.size()) {
+                    throw std::runtime_error("snapshot names an unknown channel policy");
+                }
+                s._policy.channels.push_back(index == 0 ? nullptr
+                                                        : r._channel_policies[index - 1].get());
+            }
+        }
+        a.pod(s._policy.class_buffer);
+        a.pod(s._policy.grace_default_us);
+        a.vec(s._policy.channel_grace_us);
+        a.vec(s._skus);
+        a.vec(s._stock);
+        a.vec(s._line_open);
+        a.vec(s._transfer_remaining);
+        a.vec(s._rejected);
+        a.vec(s._rejected_previous);
+        std::vector<shard::deadline> deadlines;
+        if constexpr (!Archive::reading) {
+            auto copy = s._deadlines;
+            while (!copy.empty()) {
+                deadlines.push_back(copy.top());
+                copy.pop();
+            }
+        }
+        a.vec(deadlines);
+        if constexpr (Archive::reading) {
+            for (const shard::deadline& due : deadlines) {
+                s._deadlines.push(due);
+            }
+        }
+        a.vec(s._divergences);
+        a.vec(s._lag_samples_us);
+        a.pod(s._counters);
+        a.pod(s._produced_seq);
+        a.pod(s._produced_index);
+    }
+};
+
+std::string write_engine_snapshot(router& route, const std::vector<shard*>& shards,
+                                  listing_store& listings) {
+    snapshot_writer a;
+    a.out.append(snapshot_magic, sizeof snapshot_magic);
+    uint32_t version = snapshot_version;
+    uint32_t shard_count = route.shard_count();
+    WEAVE_ASSERT(shards.size() == shard_count);
+    a.pod(version);
+    a.pod(shard_count);
+    snapshot_access::io(a, route);
+    for (shard* s : shards) {
+        snapshot_access::io(a, *s, route);
+    }
+    uint64_t listing_count = route.listing_count();
+    a.pod(listing_count);
+    for (uint32_t id = 0; id < listing_count; id++) {
+        a.pod(listings[id]);
+    }
+    return std::move(a.out);
+}
+
+unsigned engine_snapshot_shards(std::string_view bytes) {
+    if (bytes.size() < sizeof snapshot_magic + 8 ||
+        std::memcmp(bytes.data(), snapshot_magic, sizeof snapshot_magic) != 0) {
+        throw std::runtime_error("not a weave snapshot");
+    }
+    uint32_t version = 0, shard_count = 0;
+    std::memcpy(&version, bytes.data() + sizeof snapshot_magic, 4);
+    std::memcpy(&shard_count, bytes.data() + sizeof snapshot_magic + 4, 4);
+    if (version != snapshot_version) {
+        throw std::runtime_error("snapshot version " + std::to_string(version) +
+                                 " is not the one this weave reads (" +
+                                 std::to_string(snapshot_version) + ")");
+    }
+    if (shard_count == 0 || shard_count > shards_max) {
+        throw std::runtime_error("snapshot holds an impossible shard count");
+    }
+    return shard_count;
+}
+
+void read_engine_snapshot(std::string_view bytes, router& route, const std::vector<shard*>& shards,
+                          listing_store& listings) {
+    const unsigned shard_count = engine_snapshot_shards(bytes);
+    WEAVE_ASSERT(shards.size() == shard_count && route.shard_count() == shard_count);
+    snapshot_reader a{bytes, sizeof snapshot_magic + 8};
+    snapshot_access::io(a, route);
+    for (shard* s : shards) {
+        snapshot_access::io(a, *s, route);
+    }
+    uint64_t listing_count = 0;
+    a.pod(listing_count);
+    if (listing_count != route.listing_count()) {
+        throw std::runtime_error("snapshot listing count is inconsistent");
+    }
+    for (uint32_t id = 0; id < listing_count; id++) {
+        listings.ensure(id);
+        a.pod(listings[id]);
+    }
+    if (a.at != bytes.size()) {
+        throw std::runtime_error("snapshot has trailing bytes");
+    }
+}
+
+} // namespace weave

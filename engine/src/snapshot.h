@@ -1,0 +1,21 @@
+#pragma once
+// The engine's whole state (router, shards, listing store) as bytes, for live-mode snapshots.
+// Integrity (a checksum) is the storage layer's job; this checks structure only.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "router.h"
+#include "shard.h"
+
+namespace weave {
+
+std::string write_engine_snapshot(router& route, const std::vector<shard*>& shards,
+                                  listing_store& listings);
+// The shard count a snapshot was written with; throws std::runtime_error if not a snapshot.
+unsigned engine_snapshot_shards(std::string_view bytes);
+// Into a fresh router and shards of that shard count.
+void read_engine_snapshot(std::string_view bytes, router& route, const std::vector<shard*>& shards,
+                          listing_store& listings);
+
+} // namespace weave
