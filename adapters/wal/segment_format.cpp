@@ -11,7 +11,7 @@ namespace weave::wal {
 namespace {
 
 constexpr size_t record_crc_offset = 20;
-constexpr size_t segment_crc_offset = 24;
+constexpr size_t segment_crc_offset = 28; // the last field: the CRC covers every other byte
 
 template <typename T>
 void put(std::string& out, T value) {
@@ -68,6 +68,14 @@ bool check_header(std::string_view bytes, std::string_view file_name, uint64_t f
                       at(0, file_name) + ", its name says " + std::to_string(first_lsn);
         return false;
     }
+    // Checksummed, so not torn: written by something else than this format's writer.
+    std::string canonical;
+    append_segment_header(canonical, first_lsn);
+    if (bytes.substr(0, segment_header_bytes) != canonical) {
+        scan.end = scan_end::inconsistent;
+        scan.reason = "nonzero reserved bytes in the segment header" + at(0, file_name);
+        return false;
+    }
     return true;
 }
 
@@ -109,8 +117,9 @@ size_t check_record(std::string_view bytes, uint64_t offset, std::string_view fi
         scan.reason = "checksum mismatch" + at(offset, file_name);
         return 0;
     }
+    // Checksummed like the rest: nonzero is not a torn write but a writer of another format.
     if (get<uint8_t>(header, 17) != 0 || get<uint16_t>(header, 18) != 0) {
-        scan.end = scan_end::damaged;
+        scan.end = scan_end::inconsistent;
         scan.reason = "nonzero reserved bytes" + at(offset, file_name);
         return 0;
     }
@@ -141,8 +150,8 @@ void append_segment_header(std::string& out, uint64_t first_lsn) {
     put<uint32_t>(out, segment_format_version);
     put<uint32_t>(out, 0);
     put<uint64_t>(out, first_lsn);
-    put<uint32_t>(out, crc32c(std::string_view(out).substr(start, segment_crc_offset)));
     put<uint32_t>(out, 0);
+    put<uint32_t>(out, crc32c(std::string_view(out).substr(start, segment_crc_offset)));
     WEAVE_ASSERT(out.size() - start == segment_header_bytes);
 }
 

@@ -2,15 +2,17 @@
 // The bytes of a WAL segment file, `wal-<first lsn, 20 digits>.log`:
 //
 //   segment := segment_header record*
-//   segment_header (32 bytes) := "WVWAL" 0 0 0 | version u32 | 0 u32 | first_lsn u64 |
-//                                crc32c(bytes 0..23) u32 | 0 u32
+//   segment_header (32 bytes) := "WVWAL" 0 0 0 | version u32 | 0 u32 | first_lsn u64 | 0 u32 |
+//                                crc32c(bytes 0..27) u32
 //   record := record_header (24 bytes) payload
 //   record_header := "WREC" | payload_bytes u32 | lsn u64 | kind u8 | 0 0 0 |
 //                    crc32c(payload, then header bytes 0..19) u32
 //
-// Little-endian, no padding. The record CRC covers the payload first so that appenders can
-// checksum their payload before taking the log's lock and only extend it over the 20 header
-// bytes once the lsn is known. Lsns run 1, 2, 3, ... without gaps across segments.
+// Little-endian, no padding; reserved bytes are zero and checksummed like the others, so a
+// nonzero one in an intact header is refused as another format, never cut as a torn write. The
+// record CRC covers the payload first so that appenders can checksum their payload before taking
+// the log's lock and only extend it over the 20 header bytes once the lsn is known. Lsns run 1, 2,
+// 3, ... without gaps across segments.
 #include <bit>
 #include <cstddef>
 #include <cstdint>

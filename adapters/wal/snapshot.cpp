@@ -20,7 +20,7 @@ namespace weave::wal {
 
 namespace {
 
-constexpr size_t crc_offset = 32;
+constexpr size_t crc_offset = 36; // the last field: the CRC covers every other byte
 constexpr std::string_view temp_prefix = ".snapshot-";
 constexpr std::string_view temp_suffix = ".wsnap.tmp";
 
@@ -46,9 +46,9 @@ std::string make_header(uint64_t lsn, std::string_view bytes) {
     put<uint32_t>(header, 0);
     put<uint64_t>(header, lsn);
     put<uint64_t>(header, bytes.size());
+    put<uint32_t>(header, 0);
     WEAVE_ASSERT(header.size() == crc_offset);
     put<uint32_t>(header, crc32c_extend(crc32c(bytes), header.data(), crc_offset));
-    put<uint32_t>(header, 0);
     WEAVE_ASSERT(header.size() == snapshot_header_bytes);
     return header;
 }
@@ -69,6 +69,9 @@ std::string check_snapshot(std::string_view file, uint64_t lsn) {
     const uint32_t crc = crc32c_extend(crc32c(bytes), file.data(), crc_offset);
     if (crc != get<uint32_t>(file, crc_offset)) {
         return "checksum mismatch";
+    }
+    if (get<uint32_t>(file, 12) != 0 || get<uint32_t>(file, 32) != 0) {
+        return "nonzero reserved bytes";
     }
     if (get<uint32_t>(file, 8) != snapshot_format_version) {
         return "unsupported format version " + std::to_string(get<uint32_t>(file, 8));

@@ -3,8 +3,8 @@
 // directory, each the state after applying every log record up to and including `lsn`.
 //
 //   file := header (40 bytes) bytes
-//   header := "WVSNAP" 0 0 | version u32 | 0 u32 | lsn u64 | length u64 |
-//             crc32c(bytes, then header bytes 0..31) u32 | 0 u32
+//   header := "WVSNAP" 0 0 | version u32 | 0 u32 | lsn u64 | length u64 | 0 u32 |
+//             crc32c(bytes, then header bytes 0..35) u32
 //
 // A snapshot appears whole or not at all: it is written to `.snapshot-<lsn>.wsnap.tmp`,
 // fsync'ed, renamed into place and the directory fsync'ed. Write a snapshot of lsn only after
