@@ -9,5 +9,6 @@ int convert_command(int argc, char** argv);
 int gen_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
 int import_command(int argc, char** argv);
+int serve_command(int argc, char** argv);
 
 } // namespace weave::tools

@@ -19,7 +19,9 @@ constexpr const char* usage =
     "  score --truth FAULTS --divergences FILE\n"
     "                         precision and recall of divergences against injected faults\n"
     "                         (see `weave score --help`)\n"
-    "  import online-retail CSV... --out LOG\n"
+    "  serve                  the live divergence detector over HTTP, with a write-ahead log\n"
+    "                         (see `weave serve --help`)\n"
+    "  import online-retail CSV... --out LOG"
     "                         turn UCI Online Retail day files into an event log\n"
     "                         (see `weave import --help`)\n"
     "\n"
@@ -52,6 +54,9 @@ int main(int argc, char** argv) {
     }
     if (command == "score") {
         return weave::tools::score_command(argc - 2, argv + 2);
+    }
+    if (command == "serve") {
+        return weave::tools::serve_command(argc - 2, argv + 2);
     }
     if (command == "import") {
         return weave::tools::import_command(argc - 2, argv + 2);

@@ -107,6 +107,7 @@ struct live_engine::impl {
         live_divergence out;
         out.is_close = d.is_close;
         out.layer = layer_of(d.cause);
+        out.cause = d.cause;
         out.channel = std::string(route->channel_names().name(d.channel));
         out.json = format_divergence_line(*route, d);
         if (!out.json.empty() && out.json.back() == '\n') {
@@ -331,6 +332,21 @@ std::optional<int64_t> live_engine::watermark_us() const {
         return std::nullopt;
     }
     return _impl->route->watermark_us();
+}
+
+double live_engine::publish_lag_histogram(const std::vector<double>& bounds_ms,
+                                          std::vector<uint64_t>& counts) const {
+    counts.assign(bounds_ms.size() + 1, 0);
+    double sum_ms = 0;
+    for (const auto& lane : _impl->shards.all) {
+        for (const int64_t lag_us : lane->engine.lag_samples_us()) {
+            const double ms = static_cast<double>(lag_us) / 1000.0;
+            sum_ms += ms;
+            const auto bucket = std::lower_bound(bounds_ms.begin(), bounds_ms.end(), ms);
+            counts[static_cast<size_t>(bucket - bounds_ms.begin())]++;
+        }
+    }
+    return sum_ms;
 }
 
 unsigned live_engine::shard_count() const { return _impl->route->shard_count(); }

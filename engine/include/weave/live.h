@@ -42,6 +42,7 @@ struct batch_result {
 struct live_divergence {
     bool is_close = false;
     divergence_layer layer = divergence_layer::unexplained;
+    divergence_cause cause = divergence_cause::channel_edit;
     std::string channel;
     std::string json;  // one divergences.ndjson record, without the line end
 };
@@ -80,6 +81,10 @@ public:
     std::optional<std::string> sku_json(std::string_view sku) const;
     live_counters counters() const;
     std::optional<int64_t> watermark_us() const;
+    // Publish-lag samples (SPEC §4) counted into histogram buckets of upper bounds `bounds_ms`
+    // (the last count is +Inf); returns the sum in milliseconds.
+    double publish_lag_histogram(const std::vector<double>& bounds_ms,
+                                 std::vector<uint64_t>& counts) const;
     unsigned shard_count() const;
 
     std::string snapshot() const;

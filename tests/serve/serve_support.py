@@ -1,0 +1,99 @@
+"""Starting and talking to a real `weave serve` process on a loopback port (tests only)."""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import time
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, binary, data_dir, extra=(), port=None):
+        self.binary = binary
+        self.data_dir = data_dir
+        self.extra = list(extra)
+        self.port = port or free_port()
+        self.proc = None
+        self.log_path = os.path.join(os.path.dirname(data_dir.rstrip("/")) or ".",
+                                     "serve-%d.log" % self.port)
+
+    def start(self, wait=True):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--listen", "127.0.0.1:%d" % self.port,
+             "--data-dir", self.data_dir] + self.extra,
+            stdout=self.log, stderr=self.log)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("weave serve exited with %d:\n%s" % (self.proc.returncode, self.stderr()))
+            try:
+                status, _, _ = self.request("GET", "/readyz", timeout=1)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("weave serve not ready after %ds:\n%s" % (timeout, self.stderr()))
+
+    def stderr(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")[-4000:]
+        except OSError:
+            return ""
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+    def request(self, method, path, body=None, headers=None, timeout=30):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def post_events(self, ndjson, headers=None, timeout=30):
+        all_headers = {"Content-Type": "application/x-ndjson"}
+        all_headers.update(headers or {})
+        status, response_headers, body = self.request("POST", "/v1/events", ndjson.encode()
+                                                      if isinstance(ndjson, str) else ndjson,
+                                                      all_headers, timeout)
+        return status, (json.loads(body) if body else None)
+
+    def get_json(self, path, headers=None):
+        status, _, body = self.request("GET", path, headers=headers)
+        return status, json.loads(body) if body else None
+
+
+def event(n, ts, **fields):
+    record = {"id": "e%d" % n, "ts": "2026-11-27T%sZ" % ts}
+    record.update(fields)
+    return json.dumps(record, separators=(",", ":")) + "\n"
