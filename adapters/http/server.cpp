@@ -92,6 +92,7 @@ struct server::impl {
     std::map<std::string, uint64_t> rejects_by_reason;
     std::map<std::pair<int, int>, uint64_t> divergences_by_cause;  // (layer, cause)
 
+    std::mutex lifecycle;  // start-up against stop()
     std::atomic<bool> ready{false};
     std::atomic<bool> stopping{false};
     std::atomic<unsigned> inflight{0};
@@ -624,13 +625,23 @@ server::~server() {
 
 int server::run() {
     impl& s = *_impl;
-    s.routes();
-    if (!s.http.bind_to_port(s.config.host, s.config.port)) {
-        std::fprintf(stderr, "weave serve: cannot listen on %s:%d: %s\n", s.config.host.c_str(),
-                     s.config.port, std::strerror(errno));
-        return 1;
+    std::thread listener;
+    {
+        // stop() may come from another thread at any moment: until the listener runs, it waits
+        // here, so a stop during start-up is never lost and never races the socket's creation.
+        const std::lock_guard<std::mutex> lock(s.lifecycle);
+        if (s.stopping.load()) return 0;
+        s.routes();
+        if (!s.http.bind_to_port(s.config.host, s.config.port)) {
+            std::fprintf(stderr, "weave serve: cannot listen on %s:%d: %s\n",
+                         s.config.host.c_str(), s.config.port, std::strerror(errno));
+            return 1;
+        }
+        listener = std::thread([&] { s.http.listen_after_bind(); });
+        while (!s.http.is_running()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
     }
-    std::thread listener([&] { s.http.listen_after_bind(); });
     std::fprintf(stderr, "weave serve: listening on http://%s:%d/ (data in %s)\n",
                  s.config.host.c_str(), s.config.port, s.config.data_dir.c_str());
     int status = 0;
@@ -642,8 +653,7 @@ int server::run() {
     } catch (const std::exception& error) {
         std::fprintf(stderr, "weave serve: recovery failed: %s\n", error.what());
         status = 1;
-        s.stopping = true;
-        s.http.stop();
+        stop();
     }
     listener.join();
     s.hub.close();
@@ -666,6 +676,7 @@ int server::run() {
 }
 
 void server::stop() {
+    const std::lock_guard<std::mutex> lock(_impl->lifecycle);
     _impl->stopping = true;
     _impl->hub.close();
     _impl->maintenance_wake.notify_all();

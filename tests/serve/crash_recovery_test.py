@@ -19,7 +19,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_support import Server  # noqa: E402
+from serve_support import Server, sanitizer_reports  # noqa: E402
 
 
 def tear_tail(data, rng):
@@ -119,6 +119,7 @@ def main(binary, work, trials):
     for key in ("applied", "applied_by_type", "watermark"):
         if report_live[key] != report_replay[key]:
             failures.append("%s: live %s, replay %s" % (key, report_live[key], report_replay[key]))
+    failures += ["sanitizer report in a server log: " + r for r in sanitizer_reports(work)]
     if kills >= 5 and not torn:
         failures.append("no torn tail was reported after tearing one")
     if kills < min(trials, 3):

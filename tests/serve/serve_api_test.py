@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_support import Server, event, free_port  # noqa: E402
+from serve_support import Server, event, free_port, sanitizer_reports  # noqa: E402
 
 failures = []
 
@@ -251,6 +251,8 @@ def main(binary, work):
     check(refused.returncode == 2 and b"token" in refused.stderr,
           "listening beyond loopback without a token is refused")
 
+    for report in sanitizer_reports(work):
+        check(False, "sanitizer report in a server log: " + report)
     if failures:
         print("%d failure(s)" % len(failures))
         return 1

@@ -93,6 +93,21 @@ class Server:
         return status, json.loads(body) if body else None
 
 
+def sanitizer_reports(work):
+    """Sanitizer reports in the server logs of a test's work directory (the servers run the
+    sanitizer builds' binary in CI): a race or a leak at shutdown must fail the test too."""
+    found = []
+    for name in sorted(os.listdir(work)):
+        if name.startswith("serve-") and name.endswith(".log"):
+            with open(os.path.join(work, name), "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+            for marker in ("WARNING: ThreadSanitizer", "ERROR: AddressSanitizer",
+                           "ERROR: LeakSanitizer", "runtime error:"):
+                if marker in text:
+                    found.append("%s: %s" % (name, marker))
+    return found
+
+
 def event(n, ts, **fields):
     record = {"id": "e%d" % n, "ts": "2026-11-27T%sZ" % ts}
     record.update(fields)
