@@ -44,6 +44,23 @@ void ensure_directory(const std::string& dir, bool sync) {
     }
 }
 
+// Cuts the last segment after its intact records; rewrites a header that never made it whole.
+void cut_tail(int fd, const std::string& path, uint64_t first_lsn, const segment_scan& scan,
+              bool sync) {
+    WEAVE_ASSERT(scan.end == scan_end::damaged);
+    truncate_file(fd, scan.valid_bytes, path);
+    if (!scan.header_intact) {
+        // Crashed between creating the file and syncing its header: write it again.
+        WEAVE_ASSERT(scan.valid_bytes == 0 && scan.records == 0);
+        std::string header;
+        append_segment_header(header, first_lsn);
+        write_all(fd, header, 0, path);
+    }
+    if (sync) {
+        sync_file(fd, path);
+    }
+}
+
 } // namespace
 
 void log::recover(uint64_t from_lsn, const std::function<void(const record&)>& visit,
@@ -98,19 +115,9 @@ void log::recover(uint64_t from_lsn, const std::function<void(const record&)>& v
         }
         // The last segment: cut a damaged tail and keep the file open for appending.
         if (scan.end == scan_end::damaged) {
+            cut_tail(fd.get(), path, segments[i], scan, _options.sync);
             report.truncated_bytes = bytes.size() - scan.valid_bytes;
             report.truncation_reason = scan.reason;
-            truncate_file(fd.get(), scan.valid_bytes, path);
-            if (!scan.header_intact) {
-                // Crashed between creating the file and syncing its header: write it again.
-                WEAVE_ASSERT(scan.valid_bytes == 0 && scan.records == 0);
-                std::string header;
-                append_segment_header(header, segments[i]);
-                write_all(fd.get(), header, 0, path);
-            }
-            if (_options.sync) {
-                sync_file(fd.get(), path);
-            }
         }
         _segment_fd = std::move(fd);
         _segment_first_lsn = segments[i];

@@ -3,8 +3,7 @@
 // framed again, are exactly the file's bytes up to where it was cut), the cut must be what the
 // report says, and the log must append and read back after it. Intact but inconsistent files
 // (a checksummed record with the wrong lsn) may throw std::runtime_error. One more mode feeds
-// the bytes to the snapshot reader. Build: scripts/fuzz (clang,
-// -fsanitize=fuzzer,address,undefined).
+// the bytes to the snapshot reader. Build: scripts/fuzz (clang, fuzzer + ASan + UBSan).
 //
 // The first byte picks how the rest becomes the file, so that the fuzzer does not have to
 // guess checksums before it reaches the record parser:
@@ -35,18 +34,18 @@ namespace wal = weave::wal;
 
 namespace {
 
-// One scratch directory for the whole run, removed at exit.
-const fs::path& scratch() {
-    static const fs::path dir = [] {
-        const fs::path made = fs::temp_directory_path() /
-                              ("weave-wal-fuzz-" + std::to_string(static_cast<long>(getpid())));
-        fs::remove_all(made);
-        fs::create_directories(made);
-        std::atexit([] { fs::remove_all(scratch()); });
-        return made;
-    }();
-    return dir;
-}
+// The directory of one input, removed when the input is done (libFuzzer ends with _Exit, so an
+// atexit handler would not run). A crash leaves it behind, with the file that crashed.
+struct scratch_dir {
+    explicit scratch_dir(const char* name)
+        : path(fs::temp_directory_path() /
+               (std::string("weave-wal-fuzz-") + name + "-" + std::to_string(getpid()))) {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~scratch_dir() { fs::remove_all(path); }
+    fs::path path;
+};
 
 void check(bool condition) {
     if (!condition) {
@@ -97,9 +96,8 @@ struct visited {
 };
 
 void fuzz_log(const std::string& file) {
-    const fs::path dir = scratch() / "log";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const scratch_dir scratch("log");
+    const fs::path& dir = scratch.path;
     const fs::path segment = dir / wal::segment_name(1);
     write_file(segment, file);
     const wal::options no_sync{64 << 10, false};
@@ -148,9 +146,8 @@ void fuzz_log(const std::string& file) {
 }
 
 void fuzz_snapshot(std::string_view file) {
-    const fs::path dir = scratch() / "snapshots";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const scratch_dir scratch("snapshot");
+    const fs::path& dir = scratch.path;
     write_file(dir / wal::snapshot_name(7), file);
     uint64_t lsn = 0;
     std::string bytes;
