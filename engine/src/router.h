@@ -143,6 +143,7 @@ private:
     void broadcast(shard_record record);
 
     shard_record make_record(shard_op op, const parsed_event& event, uint64_t seq) const;
+    static constexpr int64_t sample_pending = -1;  // enqueue_ns of a sampled, unstamped record
     void send(unsigned shard, shard_record record);
     void flush(unsigned shard);
     void pace();

@@ -82,11 +82,8 @@ void run_worker(lanes& shards, unsigned worker, unsigned workers) {
                 const shard_record& record = batch[i];
                 const size_t divergences_before = lane->engine.divergences().size();
                 lane->engine.process(record);
-                const bool timed = record.op != shard_op::policy_channel &&
-                                   record.op != shard_op::end &&
-                                   record.op != shard_op::rejected_movement &&
-                                   record.op != shard_op::clock && record.op != shard_op::sync;
-                if (timed && record.enqueue_ns != 0 && shards.now_ns != nullptr) {
+                if (carries_latency_stamp(record.op) && record.enqueue_ns > 0 &&
+                    shards.now_ns != nullptr) {
                     const int64_t elapsed = shards.now_ns() - record.enqueue_ns;
                     const uint64_t ns = elapsed > 0 ? static_cast<uint64_t>(elapsed) : 0;
                     lane->engine.latency().record(ns);

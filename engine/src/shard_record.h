@@ -61,6 +61,12 @@ struct alignas(64) shard_record {
     char sku_class = 'C';
 };
 static_assert(sizeof(shard_record) == 64);
+
+// Whether the record's union holds a latency stamp (other ops use it for something else).
+constexpr bool carries_latency_stamp(shard_op op) {
+    return op != shard_op::policy_channel && op != shard_op::end &&
+           op != shard_op::rejected_movement && op != shard_op::clock && op != shard_op::sync;
+}
 static_assert(std::is_trivially_copyable_v<shard_record>);
 
 } // namespace weave
