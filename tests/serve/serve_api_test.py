@@ -190,6 +190,36 @@ def main(binary, work):
         check("weave_detection_latency_seconds_bucket" in text and "weave_publish_lag_milliseconds_count" in text
               and "weave_ingest_queue_depth" in text, "metrics have the histograms and the queue depth")
 
+        # Bad HTTP never takes the server down: garbage bytes, a broken request line, a header
+        # flood, a body shorter than its Content-Length, a connection dropped mid-body.
+        import random
+        import socket
+        rng = random.Random(5)
+        attacks = [bytes(rng.randrange(256) for _ in range(2000)),
+                   b"GARBAGE / HTTP/9.9\r\n\r\n",
+                   b"POST /v1/events HTTP/1.1\r\n" + b"X-A: b\r\n" * 20000 + b"\r\n",
+                   b"POST /v1/events HTTP/1.1\r\nContent-Type: application/x-ndjson\r\n"
+                   b"Content-Length: 100000\r\n\r\n{\"id\":",
+                   b"POST /v1/events HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+                   b"GET /v1/skus/%ff%fe%00 HTTP/1.1\r\n\r\n"]
+        for attack in attacks:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+                try:
+                    raw.sendall(attack)
+                    raw.shutdown(socket.SHUT_WR)
+                    raw.recv(4096)
+                except OSError:
+                    pass
+        status, body = server.get_json("/healthz")
+        check(status == 200, "the server survives malformed HTTP")
+        status, body = server.post_events(event(90, "10:00:07", type="sku", sku="S1"))
+        check(status == 202 and body["duplicates"] == 0 and body["rejected"] == 0,
+              "and still takes batches after it: %s" % body)
+        posted += event(90, "10:00:07", type="sku", sku="S1")
+        status, _, raw_report = server.request("GET", "/v1/report")
+        report_replay, state_replay = replay(binary, posted, os.path.join(work, "replay2"))
+        check(body_of_report(raw_report) == report_replay, "the report still equals the replay")
+
         # A clean stop snapshots; a restart comes back in the same state.
         check(server.stop() == 0, "SIGTERM stops the server with status 0")
         check(any(name.endswith(".wsnap") for name in os.listdir(os.path.join(work, "data"))),
