@@ -21,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "serve"))
-from serve_support import Server  # noqa: E402
+from serve_support import EventStream, Server  # noqa: E402
 
 
 def post_all(server, batches, clients):
@@ -55,28 +55,7 @@ def post_all(server, batches, clients):
 
 
 def detection_samples(server, count):
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.request("GET", "/v1/divergences/stream")
-    stream = connection.getresponse()
-    arrivals = {}
-
-    def reader():
-        kind = None
-        while True:
-            try:
-                line = stream.fp.readline()
-            except (AttributeError, OSError, ValueError):
-                return  # the server stopped
-            if not line:
-                return
-            line = line.decode().rstrip("\n")
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind == "divergence":
-                record = json.loads(line[6:])
-                arrivals.setdefault(record["listing"], time.perf_counter())
-
-    threading.Thread(target=reader, daemon=True).start()
+    stream = EventStream(server)
     time.sleep(0.2)
     samples = []
     for i in range(count):
@@ -85,12 +64,10 @@ def detection_samples(server, count):
                            "channel": "probe", "listing": listing, "qty": 1}) + "\n"
         sent = time.perf_counter()
         server.post_events(line)
-        deadline = time.time() + 5
-        while listing not in arrivals and time.time() < deadline:
-            time.sleep(0.0001)
-        if listing in arrivals:
-            samples.append((arrivals[listing] - sent) * 1000)
-    connection.close()
+        arrived, _ = stream.wait_for(listing, timeout=5)
+        if arrived is not None:
+            samples.append((arrived - sent) * 1000)
+    stream.close()
     return samples
 
 

@@ -4,6 +4,7 @@
 
 #include "wal/crc32c.h"
 #include "wal/file_io.h"
+#include "wal/little_endian.h"
 #include "weave/assert.h"
 
 namespace weave::wal {
@@ -12,21 +13,6 @@ namespace {
 
 constexpr size_t record_crc_offset = 20;
 constexpr size_t segment_crc_offset = 28; // the last field: the CRC covers every other byte
-
-template <typename T>
-void put(std::string& out, T value) {
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    out.append(bytes, sizeof(T));
-}
-
-template <typename T>
-T get(std::string_view bytes, size_t offset) {
-    WEAVE_DASSERT(offset + sizeof(T) <= bytes.size());
-    T value;
-    std::memcpy(&value, bytes.data() + offset, sizeof(T));
-    return value;
-}
 
 std::string at(uint64_t offset, std::string_view file_name) {
     return " at offset " + std::to_string(offset) + " of " + std::string(file_name);

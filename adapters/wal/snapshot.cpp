@@ -14,6 +14,7 @@
 
 #include "wal/crc32c.h"
 #include "wal/file_io.h"
+#include "wal/little_endian.h"
 #include "weave/assert.h"
 
 namespace weave::wal {
@@ -23,21 +24,6 @@ namespace {
 constexpr size_t crc_offset = 36; // the last field: the CRC covers every other byte
 constexpr std::string_view temp_prefix = ".snapshot-";
 constexpr std::string_view temp_suffix = ".wsnap.tmp";
-
-template <typename T>
-void put(std::string& out, T value) {
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    out.append(bytes, sizeof(T));
-}
-
-template <typename T>
-T get(std::string_view bytes, size_t offset) {
-    WEAVE_ASSERT(offset + sizeof(T) <= bytes.size());
-    T value;
-    std::memcpy(&value, bytes.data() + offset, sizeof(T));
-    return value;
-}
 
 std::string make_header(uint64_t lsn, std::string_view bytes) {
     std::string header;

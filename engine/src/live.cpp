@@ -12,6 +12,17 @@
 #include "weave/time.h"
 
 namespace weave {
+namespace {
+
+// The order in which the shards produced records (the stream's order).
+bool produced_before(const divergence_record& a, const divergence_record& b) {
+    if (a.produced_seq != b.produced_seq) {
+        return a.produced_seq < b.produced_seq;
+    }
+    return a.produced_index < b.produced_index;
+}
+
+} // namespace
 
 struct live_engine::impl {
     live_options options;
@@ -80,13 +91,7 @@ struct live_engine::impl {
                          produced.end());
             taken[s] = produced.size();
         }
-        std::stable_sort(fresh.begin(), fresh.end(),
-                         [](const divergence_record& a, const divergence_record& b) {
-                             if (a.produced_seq != b.produced_seq) {
-                                 return a.produced_seq < b.produced_seq;
-                             }
-                             return a.produced_index < b.produced_index;
-                         });
+        std::stable_sort(fresh.begin(), fresh.end(), produced_before);
         for (const divergence_record& d : fresh) {
             track(d);
             pending.push_back(describe(d));
@@ -124,13 +129,7 @@ struct live_engine::impl {
             all.insert(all.end(), lane->engine.divergences().begin(),
                        lane->engine.divergences().end());
         }
-        std::stable_sort(all.begin(), all.end(),
-                         [](const divergence_record& a, const divergence_record& b) {
-                             if (a.produced_seq != b.produced_seq) {
-                                 return a.produced_seq < b.produced_seq;
-                             }
-                             return a.produced_index < b.produced_index;
-                         });
+        std::stable_sort(all.begin(), all.end(), produced_before);
         for (const divergence_record& d : all) {
             track(d);
         }

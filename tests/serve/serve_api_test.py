@@ -5,17 +5,15 @@ usage: serve_api_test.py WEAVE_BINARY WORK_DIR
 Every answer is checked, and the live report and state are compared byte for byte with
 `weave replay` of the same lines.
 """
-import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_support import Server, event, free_port, sanitizer_reports  # noqa: E402
+from serve_support import EventStream, Server, event, free_port, sanitizer_reports  # noqa: E402
 
 failures = []
 
@@ -42,47 +40,6 @@ def replay(binary, lines, out_dir):
 def body_of_report(raw):
     text = raw.decode()
     return text[:text.index(',"timing":')]
-
-
-class Stream:
-    """Reads server-sent events from /v1/divergences/stream in a thread."""
-
-    def __init__(self, server, query=""):
-        import http.client
-        self.events = []
-        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        self.connection.request("GET", "/v1/divergences/stream" + query)
-        self.response = self.connection.getresponse()
-        self.status = self.response.status
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self):
-        kind = None
-        try:
-            while True:
-                line = self.response.fp.readline()
-                if not line:
-                    return
-                line = line.decode().rstrip("\n")
-                if line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: ") and kind == "divergence":
-                    self.events.append((time.monotonic(), json.loads(line[6:])))
-        except Exception:
-            return
-
-    def wait_for(self, listing, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            for at, record in self.events:
-                if record.get("listing") == listing:
-                    return at, record
-            time.sleep(0.005)
-        return None, None
-
-    def close(self):
-        self.connection.close()
 
 
 def main(binary, work):
@@ -145,11 +102,11 @@ def main(binary, work):
         status, _ = server.get_json("/v1/skus/NOPE")
         check(status == 404, "an unknown SKU is 404")
 
-        stream = Stream(server)
+        stream = EventStream(server)
         check(stream.status == 200, "the stream answers 200")
         time.sleep(0.2)
         unmapped = event(8, "10:00:06", type="channel.level", channel="ebay", listing="EB-GHOST", qty=3)
-        sent_at = time.monotonic()
+        sent_at = time.perf_counter()
         status, body = server.post_events(unmapped)
         posted += unmapped
         check(status == 202 and body["accepted"] == 1, "an unmapped listing's level is accepted")

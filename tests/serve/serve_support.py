@@ -4,6 +4,7 @@ import json
 import os
 import socket
 import subprocess
+import threading
 import time
 
 
@@ -91,6 +92,46 @@ class Server:
     def get_json(self, path, headers=None):
         status, _, body = self.request("GET", path, headers=headers)
         return status, json.loads(body) if body else None
+
+
+class EventStream:
+    """Reads /v1/divergences/stream in a thread: (arrival time, record) for every divergence."""
+
+    def __init__(self, server, query=""):
+        self.events = []
+        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        self.connection.request("GET", "/v1/divergences/stream" + query)
+        self.response = self.connection.getresponse()
+        self.status = self.response.status
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        kind = None
+        while True:
+            try:
+                line = self.response.fp.readline()
+            except (AttributeError, OSError, ValueError):
+                return  # closed, or the server stopped
+            if not line:
+                return
+            line = line.decode().rstrip("\n")
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: ") and kind == "divergence":
+                self.events.append((time.perf_counter(), json.loads(line[6:])))
+
+    def wait_for(self, listing, timeout=10):
+        """(arrival time, record) of the first record for `listing`, or (None, None)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for at, record in list(self.events):
+                if record.get("listing") == listing:
+                    return at, record
+            time.sleep(0.0001)
+        return None, None
+
+    def close(self):
+        self.connection.close()
 
 
 def sanitizer_reports(work):
