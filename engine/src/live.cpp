@@ -50,6 +50,9 @@ struct live_engine::impl {
             shards.all.push_back(std::make_unique<shard_lane>(listings));
         }
         taken.assign(shard_count, 0);
+        for (auto& lane : shards.all) {
+            lane->engine.track_expected_changes(options.track_expected_changes);
+        }
     }
 
     void start_workers() {
@@ -69,6 +72,7 @@ struct live_engine::impl {
         }
         return all;
     }
+    std::vector<uint32_t> expected_changed;  // listing ids, possibly repeated
     std::vector<const shard*> const_engines() const {
         std::vector<const shard*> all;
         for (const auto& lane : shards.all) {
@@ -95,6 +99,12 @@ struct live_engine::impl {
         for (const divergence_record& d : fresh) {
             track(d);
             pending.push_back(describe(d));
+        }
+        if (options.track_expected_changes) {
+            for (auto& lane : shards.all) {
+                const std::vector<uint32_t> changed = lane->engine.take_expected_changes();
+                expected_changed.insert(expected_changed.end(), changed.begin(), changed.end());
+            }
         }
     }
 
@@ -346,6 +356,40 @@ double live_engine::publish_lag_histogram(const std::vector<double>& bounds_ms,
         }
     }
     return sum_ms;
+}
+
+std::vector<listing_change> live_engine::take_expected_changes() {
+    std::vector<uint32_t> ids;
+    ids.swap(_impl->expected_changed);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const router& route = *_impl->route;
+    std::vector<listing_change> out;
+    for (const uint32_t l : ids) {
+        const uint32_t sku_id = route.listing_sku(l);
+        if (sku_id == no_sku) continue;  // unmapped again since: nothing to publish
+        const listing_state& state = _impl->listings[l];
+        listing_change change;
+        change.channel = std::string(route.channel_names().name(route.listing_channel(l)));
+        change.listing = std::string(route.listing_name(l));
+        change.sku = std::string(route.sku_names().name(sku_id));
+        change.expected = state.expected;
+        if (state.observed_known) change.observed = state.observed;
+        change.retired = state.retired;
+        unsigned shard_index = 0;
+        uint32_t slot = 0, found = 0;
+        if (route.find_sku(change.sku, shard_index, slot, found)) {
+            const shard& owner = _impl->shards.all[shard_index]->engine;
+            if (slot < owner.skus().size()) {
+                for (uint32_t s = owner.skus()[slot].first_stock; s != no_slot;
+                     s = owner.stock()[s].next) {
+                    change.on_hand_total += owner.stock()[s].on_hand;
+                }
+            }
+        }
+        out.push_back(std::move(change));
+    }
+    return out;
 }
 
 unsigned live_engine::shard_count() const { return _impl->route->shard_count(); }

@@ -141,6 +141,7 @@ void shard::update_listing(uint32_t listing, int64_t expected, const shard_recor
         state.expected = expected;
         state.t1_us = record.ts_us;
         state.confirmed = false;
+        note_expected_changed(listing);
     }
     judge(listing, was_mismatched, record, false);
 }
@@ -207,11 +208,13 @@ void shard::attach(const shard_record& record) {
         state.has_expected = true;
         state.expected = expected;
         state.t1_us = record.ts_us;
+        note_expected_changed(listing);
     } else if (expected != state.expected) {
         state.push_history(state.expected, record.ts_us);
         state.expected = expected;
         state.t1_us = record.ts_us;
         state.confirmed = false;
+        note_expected_changed(listing);
     }
     if (state.open && state.open_cause == divergence_cause::unmapped_listing) {
         close(listing, record.ts_us, record.seq);

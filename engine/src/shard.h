@@ -67,6 +67,14 @@ public:
     const std::vector<sku_state>& skus() const { return _skus; }
     const std::vector<stock_slot>& stock() const { return _stock; }
     latency_histogram& latency() { return _latency; }
+    // Live mode's publisher: listings whose expected changed since the last take (off in replay,
+    // where nothing would take them).
+    void track_expected_changes(bool on) { _track_changes = on; }
+    std::vector<uint32_t> take_expected_changes() {
+        std::vector<uint32_t> out;
+        out.swap(_expected_changed);
+        return out;
+    }
     latency_histogram& detection_latency() { return _detection_latency; }
 
 private:
@@ -106,6 +114,9 @@ private:
     void detach(uint32_t listing);
     void schedule_deadline(uint32_t listing);
     void rebuild_deadlines();
+    void note_expected_changed(uint32_t listing) {
+        if (_track_changes) _expected_changed.push_back(listing);
+    }
     void open(uint32_t listing, int64_t ts_us, uint64_t seq);
     void close(uint32_t listing, int64_t ts_us, uint64_t seq);
     void emit(const listing_state& state, uint32_t listing, int64_t ts_us, uint64_t seq,
@@ -131,6 +142,8 @@ private:
     latency_histogram _latency;
     latency_histogram _detection_latency;
     std::vector<deadline> _deferred;  // due, but armed too late to fire at this record
+    std::vector<uint32_t> _expected_changed;
+    bool _track_changes = false;
     uint64_t _produced_seq = 0;
     uint32_t _produced_index = 0;
 };

@@ -205,3 +205,38 @@ TEST_CASE("the wall clock fires a grace deadline when no event comes") {
     CHECK(opened[0].json.find(R"("seq":null)") != std::string::npos);
     CHECK(opened[0].json.find(R"("listing":"A1")") != std::string::npos);
 }
+
+TEST_CASE("the publisher is told each listing whose expected changed, once per batch") {
+    live_options options = options_with(2);
+    options.track_expected_changes = true;
+    live_engine live(options);
+    live.apply(ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
+               ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")") +
+               ev(3, "10:00:00", R"("type":"listing","channel":"ebay","listing":"E1","sku":"S1")") +
+               ev(4, "10:00:01", R"("type":"receipt","sku":"S1","loc":"W1","qty":10)") +
+               ev(5, "10:00:02", R"("type":"receipt","sku":"S1","loc":"W2","qty":5)"));
+    auto changes = live.take_expected_changes();
+    REQUIRE(changes.size() == 2);
+    CHECK(changes[0].channel == "amazon");
+    CHECK(changes[0].listing == "A1");
+    CHECK(changes[0].sku == "S1");
+    CHECK(changes[0].expected == 15);
+    CHECK_FALSE(changes[0].observed.has_value());
+    CHECK(changes[0].on_hand_total == 15);
+    CHECK(changes[1].listing == "E1");
+    CHECK(live.take_expected_changes().empty());
+    // An observation changes nothing to publish; an order does.
+    live.apply(ev(6, "10:00:03", R"("type":"channel.level","channel":"amazon","listing":"A1","qty":15)"));
+    CHECK(live.take_expected_changes().empty());
+    live.apply(ev(7, "10:00:04", R"("type":"order","order":"O1","sku":"S1","channel":"ebay","qty":3,"loc":"W1")"));
+    changes = live.take_expected_changes();
+    REQUIRE(changes.size() == 2);
+    CHECK(changes[0].expected == 12);
+    CHECK(changes[0].observed == 15);
+    CHECK(changes[0].on_hand_total == 15);
+
+    live_engine untracked(options_with(1));
+    untracked.apply(ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
+                    ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")"));
+    CHECK(untracked.take_expected_changes().empty());
+}

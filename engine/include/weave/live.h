@@ -22,6 +22,17 @@ namespace weave {
 struct live_options {
     unsigned shards = 2;
     parse_stage parser;
+    // Keep the listings whose expected changed, for take_expected_changes (the publisher).
+    bool track_expected_changes = false;
+};
+
+// A listing whose expected quantity changed: what the channel should now be told.
+struct listing_change {
+    std::string channel, listing, sku;
+    int64_t expected = 0;
+    std::optional<int64_t> observed;  // what the channel last showed; none: never seen
+    int64_t on_hand_total = 0;        // the SKU's on_hand over every location
+    bool retired = false;
 };
 
 struct batch_reject {
@@ -81,6 +92,9 @@ public:
     std::optional<std::string> sku_json(std::string_view sku) const;
     live_counters counters() const;
     std::optional<int64_t> watermark_us() const;
+    // Listings whose expected changed since the last call (each once, in listing-id order);
+    // empty unless live_options::track_expected_changes.
+    std::vector<listing_change> take_expected_changes();
     // Publish-lag samples (SPEC §4) counted into histogram buckets of upper bounds `bounds_ms`
     // (the last count is +Inf); returns the sum in milliseconds.
     double publish_lag_histogram(const std::vector<double>& bounds_ms,
