@@ -10,5 +10,7 @@ int gen_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
 int import_command(int argc, char** argv);
 int serve_command(int argc, char** argv);
+// weave import SOURCE for the channel sources (called by import_command).
+int import_channel_command(int argc, char** argv);
 
 } // namespace weave::tools

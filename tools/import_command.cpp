@@ -196,14 +196,16 @@ bool write_log(online_retail::importer& importer, const import_arguments& args,
 } // namespace
 
 int import_command(int argc, char** argv) {
-    if (argc < 1) return usage_error("missing SOURCE (the one source is online-retail)");
+    if (argc < 1) {
+        return usage_error("missing SOURCE (online-retail, or a channel: weave import SOURCE --help)");
+    }
     const std::string_view source = argv[0];
     if (source == "-h" || source == "--help") {
         std::fputs(import_usage, stdout);
         return 0;
     }
     if (source != "online-retail") {
-        return usage_error("unknown source '" + std::string(source) + "' (known: online-retail)");
+        return import_channel_command(argc, argv);  // the channel adapters
     }
     import_arguments args;
     bool help = false;
