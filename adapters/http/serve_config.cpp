@@ -57,6 +57,39 @@ void append_json_text(std::string& out, const std::string& text) {
     out += '"';
 }
 
+void load_sources(const toml::table& root, const std::string& path, serve_config& config) {
+    const toml::table* sources = root["sources"].as_table();
+    if (sources == nullptr) bad(path, "sources", "must be a table of source tables");
+    for (const auto& [key, value] : *sources) {
+        const std::string name(key.str());
+        const std::string prefix = "sources." + name;
+        const toml::table* table = value.as_table();
+        if (table == nullptr) bad(path, prefix, "must be a table");
+        source_settings settings;
+        for (const auto& [field, field_value] : *table) {
+            const std::string field_name(field.str());
+            if (field_name == "secret_file") {
+                if (!field_value.is_string()) bad(path, prefix + ".secret_file", "must be a string");
+                settings.secret_file = *field_value.value<std::string>();
+            } else if (field_name == "locations") {
+                const toml::table* locations = field_value.as_table();
+                if (locations == nullptr) {
+                    bad(path, prefix + ".locations", "must be a table of id = \"location\"");
+                }
+                for (const auto& [id, loc] : *locations) {
+                    if (!loc.is_string()) {
+                        bad(path, prefix + ".locations." + std::string(id.str()), "must be a string");
+                    }
+                    settings.locations[std::string(id.str())] = *loc.value<std::string>();
+                }
+            } else {
+                bad(path, prefix + "." + field_name, "unknown setting");
+            }
+        }
+        config.sources[name] = settings;
+    }
+}
+
 } // namespace
 
 bool is_loopback(const std::string& host) {
@@ -94,7 +127,7 @@ void load_config_file(const std::string& path, serve_config& config) {
     }
     static const std::vector<std::string> known = {"listen",  "data_dir", "shards", "token_file",
                                                    "limits",  "durability", "clock", "grace_ms",
-                                                   "buffers", "channels"};
+                                                   "buffers", "channels", "sources"};
     for (const auto& [key, value] : root) {
         if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end()) {
             bad(path, std::string(key.str()), "unknown setting");
@@ -160,6 +193,7 @@ void load_config_file(const std::string& path, serve_config& config) {
                 integer_at(root["buffers"][name], path, "buffers." + name, 0, INT64_MAX / 4);
         }
     }
+    if (root.contains("sources")) load_sources(root, path, config);
     if (root.contains("channels")) {
         const toml::table* channels = root["channels"].as_table();
         if (channels == nullptr) bad(path, "channels", "must be a table of channel tables");
@@ -198,6 +232,16 @@ void load_config_file(const std::string& path, serve_config& config) {
 }
 
 void finish_config(serve_config& config) {
+    for (auto& [name, source] : config.sources) {
+        if (source.secret_file.empty()) continue;
+        std::ifstream in(source.secret_file);
+        if (!in) throw std::runtime_error(source.secret_file + ": cannot read the " + name + " secret");
+        std::getline(in, source.secret);
+        while (!source.secret.empty() && (source.secret.back() == '\r' || source.secret.back() == ' ')) {
+            source.secret.pop_back();
+        }
+        if (source.secret.empty()) throw std::runtime_error(source.secret_file + ": the secret is empty");
+    }
     if (!config.token_file.empty()) {
         std::ifstream in(config.token_file);
         if (!in) throw std::runtime_error(config.token_file + ": cannot read the token file");

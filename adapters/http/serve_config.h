@@ -16,6 +16,13 @@ struct channel_settings {
     std::optional<int64_t> grace_ms;
 };
 
+// A channel source's webhook settings ([sources.NAME] in the config file).
+struct source_settings {
+    std::string secret_file;  // Shopify: the app's secret, to verify X-Shopify-Hmac-Sha256
+    std::string secret;       // read from secret_file
+    std::map<std::string, std::string> locations;  // the channel's location ids -> weave's
+};
+
 struct serve_config {
     std::string host = "127.0.0.1";
     int port = 7070;
@@ -43,6 +50,7 @@ struct serve_config {
     std::optional<int64_t> grace_default_ms;
     std::map<std::string, int64_t> class_buffers;  // "A" -> units
     std::map<std::string, channel_settings> channels;
+    std::map<std::string, source_settings> sources;  // webhook sources by name
 };
 
 // Loads `path` over `config`; throws std::runtime_error naming the file, key and problem.

@@ -26,7 +26,9 @@ struct snapshot_writer {
         static_assert(std::is_trivially_copyable_v<T>);
         uint64_t count = values.size();
         pod(count);
-        out.append(reinterpret_cast<const char*>(values.data()), count * sizeof(T));
+        if (count != 0) {  // an empty vector's data() may be null, which memcpy must not get
+            out.append(reinterpret_cast<const char*>(values.data()), count * sizeof(T));
+        }
     }
 };
 
@@ -54,7 +56,9 @@ struct snapshot_reader {
             throw std::runtime_error("snapshot is truncated");
         }
         values.resize(count);
-        std::memcpy(values.data(), in.data() + at, count * sizeof(T));
+        if (count != 0) {
+            std::memcpy(values.data(), in.data() + at, count * sizeof(T));
+        }
         at += count * sizeof(T);
     }
 };
