@@ -59,9 +59,15 @@ def main(binary, work, trials):
 
     rng_client = random.Random(trials + 1)
 
+    gave_up = []
+
     def client():
         for batch in batches:
-            while True:
+            stuck_since = time.time()
+            while not gave_up:
+                if time.time() - stuck_since > 60:
+                    gave_up.append("no batch acknowledged for 60 s")
+                    break
                 try:
                     status, body = server.post_events(batch, timeout=10)
                 except OSError:
@@ -77,16 +83,26 @@ def main(binary, work, trials):
     thread = threading.Thread(target=client)
     thread.start()
     kills = 0
-    while kills < trials and not done.is_set():
+    while kills < trials and not done.is_set() and not gave_up:
         time.sleep(rng.uniform(0.05, 0.4))
         if done.is_set():
+            break
+        if server.proc.poll() is not None:  # it died on its own: a failed recovery
+            gave_up.append("the server exited by itself with %d" % server.proc.returncode)
             break
         server.kill()
         kills += 1
         if kills % 5 == 0:
             tear_tail(data, rng)
         server.start(wait=False)
+    if gave_up and not done.is_set():
+        done.set()
     thread.join()
+    if gave_up:
+        print("FAIL:", gave_up[0])
+        print(server.stderr())
+        server.kill()
+        return 1
     server.wait_ready()
     status, _, report_raw = server.request("GET", "/v1/report")
     status, _, state_live = server.request("GET", "/v1/state")
