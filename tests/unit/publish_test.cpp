@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,17 @@ TEST_SUITE("publish") {
               std::vector<std::string>{"amazon/t", "ebay/r", "ebay/s", "ebay/s"});
         CHECK(order[2].sku == "second");
         CHECK(order[3].sku == "first");
+        // Stable beyond the sizes a plain sort happens to keep in order.
+        std::vector<listing_update> equal;
+        for (int i = 0; i < 100; i++) {
+            equal.push_back(update("ebay", "same", 1, 1));
+            equal.back().sku = std::to_string(i);
+        }
+        equal.push_back(update("ebay", "first", 0));
+        const std::vector<listing_update> kept = prioritise(equal);
+        CHECK(kept.front().listing == "first");
+        for (size_t i = 0; i < 100; i++)
+            CHECK(kept[i + 1].sku == std::to_string(i));
         // Extreme values compare without overflow.
         const std::vector<listing_update> extreme =
             prioritise({update("ebay", "a", 0, INT64_MIN), update("ebay", "b", 0, INT64_MAX)});
@@ -251,6 +263,9 @@ TEST_SUITE("publish") {
         publish_settings one_each = settings_for_tests();
         one_each.ebay_batch_max = 1;
         CHECK(build_requests(many("ebay", 3), one_each).requests.size() == 3);
+        publish_settings too_many = settings_for_tests();
+        too_many.ebay_batch_max = 1000; // above eBay's limit: the limit
+        CHECK(build_requests(many("ebay", 51), too_many).requests[0].listings.size() == 25);
     }
 
     TEST_CASE("WooCommerce: products/batch, variations through their parent, up to 100") {
@@ -271,6 +286,11 @@ TEST_SUITE("publish") {
         CHECK(batched.requests[0].listings.size() == 100);
         CHECK(batched.requests[2].listings.size() == 1);
         CHECK(is_json(batched.requests[0].body));
+        publish_settings limits = settings_for_tests();
+        for (const size_t configured : {size_t{0}, size_t{1000}}) { // none, or above: the limit
+            limits.woo_batch_max = configured;
+            CHECK(build_requests(many("woo", 201), limits).requests[0].listings.size() == 100);
+        }
         CHECK(errors_of(build_requests({update("woo", "12a", 1)}, settings_for_tests())) ==
               std::vector<std::string>{"woo/12a bad_listing"});
     }
@@ -303,6 +323,42 @@ TEST_SUITE("publish") {
         CHECK(result.requests[0].listings == std::vector<std::string>{"B"});
         CHECK(result.requests[0].body.find("\"quantity\":2") != std::string::npos);
         CHECK(build_requests({}, settings_for_tests()).requests.empty());
+    }
+
+    TEST_CASE("bodies stay JSON and paths stay URL-safe whatever the listing text") {
+        // Deterministic pseudo-random listings: quotes, backslashes, controls, spaces, slashes,
+        // multi-byte UTF-8.
+        const std::vector<std::string> pieces = {"a", "\"", "\\", "\n", "\x01",     " ",
+                                                 "/", "?",  "&",  "%",  "\xC3\xA9", "\xE2\x82\xAC",
+                                                 "7"};
+        uint64_t state = 0x9E3779B97F4A7C15ull;
+        std::vector<listing_update> updates;
+        for (int i = 0; i < 200; i++) {
+            std::string listing;
+            for (int k = 0; k < 6; k++) {
+                state = state * 6364136223846793005ull + 1442695040888963407ull;
+                listing += pieces[(state >> 33) % pieces.size()];
+            }
+            updates.push_back(update(i % 2 == 0 ? "ebay" : "amazon", listing, i % 7, i % 5));
+        }
+        const build_result result = build_requests(prioritise(updates), settings_for_tests());
+        size_t listings = 0;
+        for (const request& sent : result.requests) {
+            CHECK(is_json(sent.body));
+            listings += sent.listings.size();
+            if (sent.channel == "amazon") { // the SKU's own `/` and `?` are encoded
+                CHECK(std::count(sent.path.begin(), sent.path.end(), '/') == 5);
+                CHECK(std::count(sent.path.begin(), sent.path.end(), '?') == 1);
+            }
+            for (const char c : sent.path) {
+                const bool safe = std::isalnum(static_cast<unsigned char>(c)) ||
+                                  std::string_view("-._~%/?=").find(c) != std::string_view::npos;
+                CHECK(safe);
+            }
+        }
+        CHECK(listings + result.errors.size() == updates.size());
+        for (const publish_error& error : result.errors)
+            CHECK(error.reason == "duplicate_listing");
     }
 
     TEST_CASE("percent-encoding keeps only the unreserved characters") {

@@ -347,8 +347,8 @@ TEST_SUITE("warehouse_csv") {
         CHECK(reader.record_number() == 3);
         CHECK(reader.next(fields) == csv_status::end);
         const std::string wide_text =
-        std::string(weave::warehouse_csv::record_fields_max, ',') + "\nok\n";
-    csv_reader wide(wide_text);  // the reader keeps a view: the text must outlive it
+            std::string(weave::warehouse_csv::record_fields_max, ',') + "\nok\n";
+        csv_reader wide(wide_text); // the reader keeps a view: the text must outlive it
         CHECK(wide.next(fields) == csv_status::too_many_fields);
         REQUIRE(wide.next(fields) == csv_status::record);
         CHECK(fields == std::vector<std::string>{"ok"});
