@@ -236,6 +236,22 @@ TEST_SUITE("shopify") {
         CHECK(again.events.find(R"({"id":"shopify:level:7:2024-01-01T10:00:05Z:4",)") == 0);
     }
 
+    TEST_CASE("an item's level takes the newest updated_at among its levels in the payload") {
+        auto adapter = make_shopify_adapter(store_settings());
+        const conversion out = run(*adapter, R"({"inventory_levels":[
+        {"inventory_item_id":8,"location_id":1,"available":1,"updated_at":"2024-01-01T10:00:00Z"},
+        {"inventory_item_id":9,"location_id":1,"available":1,"updated_at":"2024-01-01T12:00:00Z"},
+        {"inventory_item_id":8,"location_id":2,"available":2,"updated_at":"2024-01-01T11:00:00Z"},
+        {"inventory_item_id":9,"location_id":2,"available":2,"updated_at":"2024-01-01T09:00:00Z"}
+        ]})");
+        CHECK(
+            lines_of(out.events) ==
+            std::vector<std::string>{
+                R"({"id":"shopify:level:8:2024-01-01T11:00:00Z:3","ts":"2024-01-01T11:00:00.000000Z","type":"channel.level","channel":"shopify","listing":"8","qty":3})",
+                R"({"id":"shopify:level:9:2024-01-01T12:00:00Z:3","ts":"2024-01-01T12:00:00.000000Z","type":"channel.level","channel":"shopify","listing":"9","qty":3})",
+            });
+    }
+
     TEST_CASE("a redelivered payload gives identical ids, which the engine counts as duplicates") {
         auto adapter = make_shopify_adapter(store_settings());
         const std::string body = fixture("inventory_level.json");
@@ -700,9 +716,12 @@ TEST_SUITE("shopify") {
         std::string changed = body;
         changed[changed.find('6')] = '7'; // available 6 -> 7: one byte
         CHECK_FALSE(verify_shopify_hmac(changed, known, "hush"));
-        std::string flipped = known;
-        flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
-        CHECK_FALSE(verify_shopify_hmac(body, flipped, "hush"));
+        // One character changed anywhere, the last one before the padding included.
+        for (const size_t at : {size_t{0}, size_t{10}, size_t{42}}) {
+            std::string flipped = known;
+            flipped[at] = flipped[at] == 'A' ? 'B' : 'A';
+            CHECK_FALSE(verify_shopify_hmac(body, flipped, "hush"));
+        }
     }
 
 } // TEST_SUITE("shopify")
