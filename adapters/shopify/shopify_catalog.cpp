@@ -103,7 +103,7 @@ void convert_variant(session& s, element variant, const std::string& path,
         return s.reject(path, too_long ? "bad_sku" : "missing_sku");
     }
     std::optional<stamp> at;
-    if (has_member(variant, "updated_at") || !fallback) {
+    if (member(variant, "updated_at") || !fallback) {
         at = s.read_stamp(variant, "updated_at", path);
     } else {
         at = fallback;

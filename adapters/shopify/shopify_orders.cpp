@@ -91,7 +91,7 @@ void convert_cancelled_order(session& s, const part& order) {
     uint64_t order_id = 0;
     if (!s.require_id(order.object, "id", order.path, order_id)) return;
     const std::string_view time_key =
-        has_member(order.object, "cancelled_at") ? "cancelled_at" : "updated_at";
+        member(order.object, "cancelled_at") ? "cancelled_at" : "updated_at";
     const auto at = s.read_stamp(order.object, time_key, order.path);
     if (!at) return;
     for_each_line(s, order, "line_items", [&](element line, const std::string& path) {

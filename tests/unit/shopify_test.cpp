@@ -123,7 +123,7 @@ constexpr std::string_view modern_product = R"({
     {"id": 49148385, "product_id": 632910392, "sku": null, "inventory_item_id": 49148385},
     {"id": 39072856, "product_id": 632910392, "sku": "", "inventory_item_id": 39072856},
     {"id": 457924702, "product_id": 632910392, "sku": "IPOD2008BLACK",
-     "inventory_item_id": 457924702}
+     "inventory_item_id": 457924702, "updated_at": null}
   ]})";
 
 } // namespace
@@ -362,7 +362,7 @@ TEST_SUITE("shopify") {
         CHECK(
             lines[0] ==
             R"({"id":"shopify:listing:808950810:2024-03-01T09:30:00-05:00:IPOD2008PINK","ts":"2024-03-01T14:30:00.000000Z","type":"listing","channel":"shopify","listing":"808950810","sku":"IPOD2008PINK"})");
-        // No updated_at on the variant: the product's.
+        // updated_at null on the variant: the product's.
         CHECK(lines[1].find(R"("ts":"2024-03-01T14:00:00.000000Z")") != std::string::npos);
         // The REST wrapper around the same body gives the same events.
         std::string wrapped = "{\"product\":";
@@ -456,6 +456,12 @@ TEST_SUITE("shopify") {
                 R"({"id":"shopify:cancel:450789469:518995019","ts":"2024-03-03T15:00:00.000000Z","type":"cancel","order":"shopify:450789469:518995019","channel":"shopify","sku":"IPOD2008RED"})",
                 R"({"id":"shopify:cancel:450789469:703073504","ts":"2024-03-03T15:00:00.000000Z","type":"cancel","order":"shopify:450789469:703073504","channel":"shopify","sku":"IPOD2008BLACK"})",
             });
+        // cancelled_at null: the order's updated_at.
+        const conversion late = run(*adapter, R"({"id":5,"cancelled_at":null,
+            "updated_at":"2024-03-03T11:00:00Z","line_items":[{"id":1,"sku":"A","quantity":1}]})",
+                                    "orders/cancelled");
+        CHECK(late.events.find(R"("ts":"2024-03-03T11:00:00.000000Z","type":"cancel")") !=
+              std::string::npos);
     }
 
     // ---- fulfillments ----
