@@ -1,9 +1,18 @@
 #include "channels/registry.h"
 
+#include "shopify/shopify_adapter.h"
+#include "warehouse_csv/warehouse_csv.h"
+
 namespace weave::channels {
 
 const std::vector<source_entry>& sources() {
-    static const std::vector<source_entry> all = {};
+    static const std::vector<source_entry> all = {
+        {"shopify", "Shopify webhooks and REST responses (levels, products, orders, "
+                    "fulfillments, refunds)",
+         make_shopify_adapter},
+        {"warehouse", "a WMS export as CSV (receipts, adjustments, counts, transfers)",
+         make_warehouse_csv_adapter},
+    };
     return all;
 }
 

@@ -127,7 +127,7 @@ void load_config_file(const std::string& path, serve_config& config) {
     }
     static const std::vector<std::string> known = {"listen",  "data_dir", "shards", "token_file",
                                                    "limits",  "durability", "clock", "grace_ms",
-                                                   "buffers", "channels", "sources"};
+                                                   "buffers", "channels", "sources", "publish"};
     for (const auto& [key, value] : root) {
         if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end()) {
             bad(path, std::string(key.str()), "unknown setting");
@@ -194,6 +194,27 @@ void load_config_file(const std::string& path, serve_config& config) {
         }
     }
     if (root.contains("sources")) load_sources(root, path, config);
+    if (root.contains("publish")) {
+        const toml::table* publish = root["publish"].as_table();
+        if (publish == nullptr) bad(path, "publish", "must be a table");
+        for (const auto& [key, value] : *publish) {
+            const std::string name(key.str());
+            const std::string where = "publish." + name;
+            if (name == "enabled") {
+                config.publish.enabled = bool_at(root["publish"]["enabled"], path, where);
+                continue;
+            }
+            if (!value.is_string()) bad(path, where, "must be a string");
+            const std::string text = *value.value<std::string>();
+            if (name == "dir") config.publish.dir = text;
+            else if (name == "url") config.publish.url = text;
+            else if (name == "shopify_api_version") config.publish.shopify_api_version = text;
+            else if (name == "shopify_location_id") config.publish.shopify_location_id = text;
+            else if (name == "amazon_seller_id") config.publish.amazon_seller_id = text;
+            else if (name == "amazon_marketplace_id") config.publish.amazon_marketplace_id = text;
+            else bad(path, where, "unknown setting");
+        }
+    }
     if (root.contains("channels")) {
         const toml::table* channels = root["channels"].as_table();
         if (channels == nullptr) bad(path, "channels", "must be a table of channel tables");

@@ -23,6 +23,18 @@ struct source_settings {
     std::map<std::string, std::string> locations;  // the channel's location ids -> weave's
 };
 
+// The publish side ([publish] in the config file): each listing whose expected changed gets its
+// channel's native update request, in priority order (adapters/publish).
+struct publish_config {
+    bool enabled = false;
+    std::string dir;  // requests are written here as files (default: DATA_DIR/publish)
+    std::string url;  // and/or POSTed here, one JSON envelope each, to a relay holding the keys
+    std::string shopify_api_version = "2025-10";
+    std::string shopify_location_id;
+    std::string amazon_seller_id;
+    std::string amazon_marketplace_id;
+};
+
 struct serve_config {
     std::string host = "127.0.0.1";
     int port = 7070;
@@ -51,6 +63,7 @@ struct serve_config {
     std::map<std::string, int64_t> class_buffers;  // "A" -> units
     std::map<std::string, channel_settings> channels;
     std::map<std::string, source_settings> sources;  // webhook sources by name
+    publish_config publish;
 };
 
 // Loads `path` over `config`; throws std::runtime_error naming the file, key and problem.

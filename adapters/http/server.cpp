@@ -13,10 +13,13 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "http/divergence_hub.h"
 #include "http/metrics.h"
+#include "http/publisher.h"
+#include "http/webhooks.h"
 #include "ndjson/event_parser.h"
 #include "wal/log.h"
 #include "wal/snapshot.h"
@@ -28,6 +31,37 @@ namespace {
 
 constexpr uint8_t record_batch = 1;
 constexpr uint8_t record_clock = 2;
+constexpr uint8_t record_webhook = 3;  // a channel delivery as received (http/webhooks.h)
+
+// A snapshot file holds the engine's state and the webhook adapters' state.
+constexpr std::string_view snapshot_magic = "WVSRV1";
+
+std::string pack_snapshot(std::string_view engine_state, std::string_view webhook_state) {
+    std::string out(snapshot_magic);
+    const uint64_t engine_bytes = engine_state.size();
+    out.append(reinterpret_cast<const char*>(&engine_bytes), sizeof engine_bytes);
+    out.append(engine_state);
+    out.append(webhook_state);
+    return out;
+}
+
+// A snapshot of an older weave holds the engine's state alone.
+void unpack_snapshot(std::string_view bytes, std::string_view& engine_state,
+                     std::string_view& webhook_state) {
+    if (bytes.substr(0, snapshot_magic.size()) != snapshot_magic) {
+        engine_state = bytes;
+        webhook_state = {};
+        return;
+    }
+    bytes.remove_prefix(snapshot_magic.size());
+    uint64_t engine_bytes = 0;
+    if (bytes.size() < sizeof engine_bytes) throw std::runtime_error("snapshot is truncated");
+    std::memcpy(&engine_bytes, bytes.data(), sizeof engine_bytes);
+    bytes.remove_prefix(sizeof engine_bytes);
+    if (engine_bytes > bytes.size()) throw std::runtime_error("snapshot is truncated");
+    engine_state = bytes.substr(0, engine_bytes);
+    webhook_state = bytes.substr(engine_bytes);
+}
 
 int64_t wall_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -85,11 +119,15 @@ struct server::impl {
     std::mutex sequencer;
     std::unique_ptr<live_engine> engine;
     std::unique_ptr<wal::log> log;
+    std::unique_ptr<webhook_gateway> webhooks;
+    std::unique_ptr<publisher> outbox;  // null unless [publish] enabled
+    std::map<std::string, uint64_t> publish_errors;  // "channel:reason"
     int64_t clock_base_watermark_us = INT64_MIN;  // event watermark when the wall clock started
     int64_t clock_base_wall_us = 0;               // ... and the wall time then
     int64_t clock_last_us = INT64_MIN;
     std::atomic<uint64_t> batches_since_snapshot{0};
     std::map<std::string, uint64_t> rejects_by_reason;
+    std::map<std::string, uint64_t> payload_rejects;  // "source:reason" from the adapters
     std::map<std::pair<int, int>, uint64_t> divergences_by_cause;  // (layer, cause)
 
     std::mutex lifecycle;  // start-up against stop()
@@ -110,6 +148,7 @@ struct server::impl {
         live_options options;
         options.shards = config.shards;
         options.parser = ndjson::event_parse_stage();
+        options.track_expected_changes = config.publish.enabled;
         return options;
     }
 
@@ -157,8 +196,12 @@ struct server::impl {
         std::filesystem::create_directories(config.data_dir);
         uint64_t snapshot_lsn = 0;
         std::string snapshot_bytes, note;
+        webhooks = std::make_unique<webhook_gateway>(config);
         if (wal::read_latest_snapshot(config.data_dir, snapshot_lsn, snapshot_bytes, note)) {
-            engine = std::make_unique<live_engine>(engine_options(), snapshot_bytes);
+            std::string_view engine_state, webhook_state;
+            unpack_snapshot(snapshot_bytes, engine_state, webhook_state);
+            engine = std::make_unique<live_engine>(engine_options(), engine_state);
+            if (!webhook_state.empty()) webhooks->load_state(webhook_state);
             std::fprintf(stderr, "weave serve: snapshot at lsn %llu loaded (%zu bytes)%s%s\n",
                          static_cast<unsigned long long>(snapshot_lsn), snapshot_bytes.size(),
                          note.empty() ? "" : "; ", note.c_str());
@@ -177,6 +220,11 @@ struct server::impl {
                 replayed++;
                 if (record.kind == record_batch) {
                     engine->apply(record.payload);
+                } else if (record.kind == record_webhook) {
+                    webhook_delivery delivery;
+                    if (webhook_gateway::decode(record.payload, delivery)) {
+                        engine->apply(webhooks->convert(delivery).events);
+                    }
                 } else if (record.kind == record_clock && record.payload.size() == 8) {
                     int64_t watermark = 0;
                     std::memcpy(&watermark, record.payload.data(), 8);
@@ -186,6 +234,13 @@ struct server::impl {
             },
             report);
         engine->take_new_divergences();  // history, not news
+        engine->take_expected_changes();  // published before the restart, or due again later
+        if (config.publish.enabled) {
+            outbox = std::make_unique<publisher>(config.publish, config.data_dir);
+            std::fprintf(stderr, "weave serve: publishing requests to %s%s%s\n",
+                         outbox->dir().c_str(), config.publish.url.empty() ? "" : " and ",
+                         config.publish.url.c_str());
+        }
         std::fprintf(stderr, "weave serve: %llu log records replayed after the snapshot",
                      static_cast<unsigned long long>(replayed));
         if (report.truncated_bytes > 0) {
@@ -200,10 +255,50 @@ struct server::impl {
         if (!policies.empty()) {
             const uint64_t lsn = log->append(record_batch, policies);
             const batch_result result = engine->apply(policies);
+            publish_changes();
             log->wait_durable(lsn);
             std::fprintf(stderr, "weave serve: %llu policy events from the config applied\n",
                          static_cast<unsigned long long>(result.accepted));
         }
+    }
+
+    // After a batch: every listing whose expected changed gets its channel's update request,
+    // in priority order; the attempts are logged and applied as `publish` events first.
+    void publish_changes() {
+        if (!outbox) return;
+        std::vector<publish::listing_update> updates;
+        for (listing_change& change : engine->take_expected_changes()) {
+            if (change.retired) continue;  // a retired alias is not sold through any more
+            updates.push_back(publish::listing_update{std::move(change.channel),
+                                                      std::move(change.listing),
+                                                      std::move(change.sku), change.expected,
+                                                      change.observed, change.on_hand_total});
+        }
+        if (updates.empty()) return;
+        updates = publish::prioritise(std::move(updates));
+        publish::publish_settings settings;
+        settings.shopify_api_version = config.publish.shopify_api_version;
+        settings.shopify_location_id = config.publish.shopify_location_id;
+        settings.amazon_seller_id = config.publish.amazon_seller_id;
+        settings.amazon_marketplace_id = config.publish.amazon_marketplace_id;
+        publish::build_result built = publish::build_requests(updates, settings);
+        for (const publish::publish_error& error : built.errors) {
+            publish_errors[error.channel + ":" + error.reason]++;
+        }
+        std::set<std::pair<std::string, std::string>> sent;
+        for (const publish::request& request : built.requests) {
+            for (const std::string& listing : request.listings) sent.insert({request.channel, listing});
+        }
+        std::vector<publish::listing_update> attempted;
+        for (publish::listing_update& update : updates) {
+            if (sent.count({update.channel, update.listing}) != 0) attempted.push_back(std::move(update));
+        }
+        const std::string events =
+            publish::publish_events(attempted, engine->watermark_us().value_or(0));
+        if (events.empty()) return;
+        const uint64_t lsn = log->append(record_batch, events);
+        engine->apply(events);
+        outbox->submit(lsn, std::move(built.requests));
     }
 
     void restart_clock() {
@@ -267,6 +362,7 @@ struct server::impl {
             if (result.accepted > 0) restart_clock();
             batches_since_snapshot++;
             note_divergences(engine->take_new_divergences(), received_ns);
+            publish_changes();
         }
         try {
             log->wait_durable(lsn);
@@ -292,6 +388,94 @@ struct server::impl {
             batches_since_snapshot >= config.snapshot_every_batches) {
             maintenance_wake.notify_one();
         }
+    }
+
+    // ---- channel webhooks ---------------------------------------------------------------
+    void post_webhook(const httplib::Request& request, httplib::Response& response) {
+        const int64_t received_ns = steady_ns();
+        webhook_delivery delivery;
+        delivery.source = request.matches[1];
+        delivery.topic = request.matches.size() > 2 ? std::string(request.matches[2]) : "";
+        if (!delivery.topic.empty() && delivery.topic.front() == '/') delivery.topic.erase(0, 1);
+        if (!ready.load() || stopping.load()) {
+            json_error(response, 503, stopping ? "shutting down" : "recovering");
+            response.set_header("Retry-After", "1");
+            return;
+        }
+        if (!webhooks->knows(delivery.source)) {
+            json_error(response, 404, "no channel source '" + delivery.source + "'");
+            return;
+        }
+        // Shopify proves itself with its signature; other sources with the bearer token.
+        if (delivery.source == "shopify") {
+            const std::string why = webhooks->authenticate(
+                delivery.source, request.body, request.get_header_value("X-Shopify-Hmac-Sha256"));
+            if (!why.empty()) {
+                json_error(response, 401, why);
+                return;
+            }
+            delivery.delivery_id = request.get_header_value("X-Shopify-Webhook-Id");
+            if (delivery.topic.empty()) delivery.topic = request.get_header_value("X-Shopify-Topic");
+        } else {
+            if (!admit(request, response)) return;
+            delivery.delivery_id = request.get_header_value("X-WC-Webhook-Delivery-ID");
+            if (delivery.topic.empty()) delivery.topic = request.get_header_value("X-WC-Webhook-Topic");
+        }
+        if (inflight.fetch_add(1) >= config.inflight_batches_max) {
+            inflight.fetch_sub(1);
+            refused_busy++;
+            response.set_header("Retry-After", "1");
+            json_error(response, 429, "too many batches in flight; retry");
+            return;
+        }
+        struct release {
+            std::atomic<unsigned>& count;
+            ~release() { count.fetch_sub(1); }
+        } in_flight{inflight};
+        delivery.received_us = wall_us();
+        delivery.body = request.body;
+        uint64_t lsn = 0;
+        channels::conversion converted;
+        batch_result result;
+        {
+            const std::lock_guard<std::mutex> lock(sequencer);
+            if (webhooks->delivered_before(delivery)) {
+                response.set_content("{\"duplicate_delivery\":true}\n", "application/json");
+                return;
+            }
+            lsn = log->append(record_webhook, webhook_gateway::encode(delivery));
+            converted = webhooks->convert(delivery);
+            result = engine->apply(converted.events);
+            for (const batch_reject& reject : result.rejects) {
+                rejects_by_reason[reject_text(reject.reason, reject.field)]++;
+            }
+            for (const channels::payload_reject& reject : converted.rejects) {
+                payload_rejects[delivery.source + ":" + reject.reason]++;
+            }
+            if (result.accepted > 0) restart_clock();
+            batches_since_snapshot++;
+            note_divergences(engine->take_new_divergences(), received_ns);
+            publish_changes();
+        }
+        log->wait_durable(lsn);
+        batches++;
+        std::string body = "{\"events\":" + std::to_string(converted.event_count) +
+                           ",\"accepted\":" + std::to_string(result.accepted) +
+                           ",\"duplicates\":" + std::to_string(result.duplicates) +
+                           ",\"rejected\":" + std::to_string(result.rejected) + ",\"rejects\":[";
+        for (size_t i = 0; i < result.rejects.size(); i++) {
+            body += i == 0 ? "{\"line\":" : ",{\"line\":";
+            body += std::to_string(result.rejects[i].line) + ",\"reason\":\"" +
+                    reject_text(result.rejects[i].reason, result.rejects[i].field) + "\"}";
+        }
+        body += "],\"payload_rejects\":[";
+        for (size_t i = 0; i < converted.rejects.size(); i++) {
+            body += i == 0 ? "{\"where\":" : ",{\"where\":";
+            body += channels::json_quote(converted.rejects[i].where) +
+                    ",\"reason\":" + channels::json_quote(converted.rejects[i].reason) + "}";
+        }
+        body += "],\"lsn\":" + std::to_string(lsn) + "}\n";
+        response.set_content(body, "application/json");
     }
 
     // ---- reads --------------------------------------------------------------------------
@@ -412,7 +596,7 @@ struct server::impl {
     void get_metrics(const httplib::Request& request, httplib::Response& response) {
         if (!admit(request, response)) return;
         live_counters counters;
-        std::map<std::string, uint64_t> rejects;
+        std::map<std::string, uint64_t> rejects, source_rejects, publish_failures;
         std::map<std::pair<int, int>, uint64_t> by_cause;
         std::map<std::pair<std::string, std::string>, uint64_t> open_by;
         std::vector<uint64_t> lag_counts;
@@ -421,6 +605,8 @@ struct server::impl {
             const std::lock_guard<std::mutex> lock(sequencer);
             counters = engine->counters();
             rejects = rejects_by_reason;
+            source_rejects = payload_rejects;
+            publish_failures = publish_errors;
             by_cause = divergences_by_cause;
             for (const live_divergence& d : engine->open_divergences()) {
                 open_by[{std::string(divergence_layer_names[static_cast<size_t>(d.layer)]),
@@ -443,6 +629,14 @@ struct server::impl {
         counter("weave_rejects_total", "Rejected lines since start-up, by reason.");
         for (const auto& [reason, count] : rejects) {
             out += "weave_rejects_total{reason=\"" + label_value(reason) + "\"} " +
+                   std::to_string(count) + "\n";
+        }
+        counter("weave_payload_rejects_total",
+                "Parts of channel payloads (webhooks) that could not be mapped, by source and reason.");
+        for (const auto& [key, count] : source_rejects) {
+            const size_t colon = key.find(':');
+            out += "weave_payload_rejects_total{source=\"" + label_value(key.substr(0, colon)) +
+                   "\",reason=\"" + label_value(key.substr(colon + 1)) + "\"} " +
                    std::to_string(count) + "\n";
         }
         counter("weave_divergences_opened_total", "Divergences opened since start-up, by layer and cause.");
@@ -473,6 +667,21 @@ struct server::impl {
         out += "weave_wal_syncs_total " + std::to_string(wal_stats.syncs) + "\n";
         counter("weave_wal_bytes_total", "Bytes written to the write-ahead log.");
         out += "weave_wal_bytes_total " + std::to_string(wal_stats.bytes) + "\n";
+        if (outbox) {
+            const publisher::stats sent = outbox->counters();
+            counter("weave_publish_requests_total", "Channel update requests, by outcome.");
+            out += "weave_publish_requests_total{outcome=\"queued\"} " + std::to_string(sent.queued) + "\n";
+            out += "weave_publish_requests_total{outcome=\"written\"} " + std::to_string(sent.written) + "\n";
+            out += "weave_publish_requests_total{outcome=\"sent\"} " + std::to_string(sent.sent) + "\n";
+            out += "weave_publish_requests_total{outcome=\"failed\"} " + std::to_string(sent.failed) + "\n";
+            counter("weave_publish_errors_total", "Listings no request could be built for.");
+            for (const auto& [key, count] : publish_failures) {
+                const size_t colon = key.find(':');
+                out += "weave_publish_errors_total{channel=\"" + label_value(key.substr(0, colon)) +
+                       "\",reason=\"" + label_value(key.substr(colon + 1)) + "\"} " +
+                       std::to_string(count) + "\n";
+            }
+        }
         counter("weave_snapshots_total", "Snapshots written.");
         out += "weave_snapshots_total " + std::to_string(snapshots.load()) + "\n";
         detection.write(out, "weave_detection_latency_seconds",
@@ -499,6 +708,7 @@ struct server::impl {
         log->append(record_clock, std::string_view(payload, 8));
         engine->advance_clock(watermark);
         note_divergences(engine->take_new_divergences(), 0);
+        engine->take_expected_changes();  // time passing changes no expected quantity
     }
 
     void take_snapshot(const char* why) {
@@ -507,7 +717,7 @@ struct server::impl {
         {
             const std::lock_guard<std::mutex> lock(sequencer);
             if (batches_since_snapshot.load() == 0) return;
-            bytes = engine->snapshot();
+            bytes = pack_snapshot(engine->snapshot(), webhooks->save_state());
             lsn = log->last_lsn();
             batches_since_snapshot = 0;
         }
@@ -592,6 +802,10 @@ struct server::impl {
         http.Post("/v1/events", [this](const httplib::Request& request, httplib::Response& response) {
             post_events(request, response);
         });
+        http.Post(R"(/v1/webhooks/([a-z_]+)(/.*)?)",
+                  [this](const httplib::Request& request, httplib::Response& response) {
+                      post_webhook(request, response);
+                  });
         http.Get(R"(/v1/skus/(.+))", [this](const httplib::Request& request,
                                             httplib::Response& response) { get_sku(request, response); });
         http.Get("/v1/divergences/stream", [this](const httplib::Request& request,
@@ -669,6 +883,7 @@ int server::run() {
             status = 1;
         }
     }
+    s.outbox.reset();  // sends what is queued
     s.log.reset();
     s.engine.reset();
     std::fprintf(stderr, "weave serve: stopped\n");

@@ -1,5 +1,7 @@
 #include "ndjson/field_checks.h"
 
+#include <cstring>
+
 #include "weave/hash.h"
 #include "weave/limits.h"
 #include "weave/time.h"
@@ -143,15 +145,20 @@ public:
     }
 
     void store_listing_key() {
-        const std::string_view channel = _chunk.text(_event.channel);
-        const std::string_view listing = _chunk.text(_event.listing);
-        const auto length = static_cast<uint32_t>(channel.size());
-        const str_ref key{static_cast<uint32_t>(_chunk.arena.size()),
-                          static_cast<uint32_t>(sizeof length + channel.size() + listing.size())};
-        const char* bytes = reinterpret_cast<const char*>(&length);
-        _chunk.arena.insert(_chunk.arena.end(), bytes, bytes + sizeof length);
-        _chunk.arena.insert(_chunk.arena.end(), channel.begin(), channel.end());
-        _chunk.arena.insert(_chunk.arena.end(), listing.begin(), listing.end());
+        // The channel and listing live in the arena this appends to: grow it first, then copy
+        // by offset (views taken before a reallocation would point into freed memory).
+        const str_ref channel = _event.channel;
+        const str_ref listing = _event.listing;
+        const uint32_t length = channel.length;
+        const size_t at = _chunk.arena.size();
+        const str_ref key{static_cast<uint32_t>(at),
+                          static_cast<uint32_t>(sizeof length + channel.length + listing.length)};
+        _chunk.arena.resize(at + key.length);
+        char* out = _chunk.arena.data() + at;
+        std::memcpy(out, &length, sizeof length);
+        std::memcpy(out + sizeof length, _chunk.arena.data() + channel.offset, channel.length);
+        std::memcpy(out + sizeof length + channel.length, _chunk.arena.data() + listing.offset,
+                    listing.length);
         _event.listing_key = key;
     }
 

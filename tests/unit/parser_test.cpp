@@ -151,3 +151,25 @@ TEST_CASE("unknown fields may nest up to simdjson's depth; deeper is malformed")
     CHECK(parsed(nested(1000)).reason() == "ok");
     CHECK(parsed(nested(1100)).reason() == "malformed_json");
 }
+
+TEST_CASE("a listing key is right when the chunk's strings outgrow its reserved arena") {
+    // Strings longer than the JSON around them: building the key grows the arena past what the
+    // parse reserved. The key once copied from views into the old buffer (use after free, found
+    // by the Amazon adapter's fuzzer).
+    const std::string channel = "amazon";
+    std::string log;
+    std::vector<std::string> listings;
+    for (int i = 0; i < 8; i++) {
+        listings.push_back(std::string(200 + i, static_cast<char>('a' + i)));
+        log += R"({"id":")" + listings.back() + R"(","ts":"2026-11-27T10:00:00Z","type":"channel.level","channel":")" +
+               channel + R"(","listing":")" + listings.back() + R"(","qty":1})" + "\n";
+    }
+    parsed result(log);
+    REQUIRE(result.chunk.events.size() == listings.size());
+    for (size_t i = 0; i < listings.size(); i++) {
+        const std::string_view key = result.chunk.text(result.chunk.events[i].listing_key);
+        REQUIRE(key.size() == 4 + channel.size() + listings[i].size());
+        CHECK(key.substr(4, channel.size()) == channel);
+        CHECK(key.substr(4 + channel.size()) == listings[i]);
+    }
+}
