@@ -200,7 +200,8 @@ TEST_SUITE("amazon") {
             R"({"pagination":{"nextToken":"seed"},"payload":{"granularity":{"granularityType":)"
             R"("Marketplace","granularityId":"ATVPDKIKX0DER"},"inventorySummaries":[{"asin":)"
             R"("B00T9QONN6","fnSku":"B00T9QONN6","sellerSku":"Silicon Power 32GB","condition":)"
-            R"("NewItem","lastUpdatedTime":"2018-03-31T23:40:39Z","productName":"SP","totalQuantity":87}]}})",
+            R"("NewItem","lastUpdatedTime":"2018-03-31T23:40:39Z","productName":"SP",)"
+            R"("totalQuantity":87}]}})",
             context_of());
         const std::vector<std::string> lines = lines_of(out);
         REQUIRE(lines.size() == 1); // the identity still holds
@@ -371,9 +372,9 @@ TEST_SUITE("amazon") {
               R"({"id":"amazon:level:NLS-SHOES-03:8e009934-da2c-4f9c-9bc7-93f23b7e1f60",)"
               R"("ts":"2021-02-03T18:59:30.194000Z","type":"channel.level",)"
               R"("channel":"amazon","listing":"NLS-SHOES-03","qty":99})");
-        const std::string base(
-            R"({"NotificationType":"LISTINGS_ITEM_MFN_QUANTITY_CHANGE","EventTime":"2021-02-03T18:59:30Z",)"
-            R"("Payload":{"SellerId":"A","Sku":"NLS-SHOES-03",)");
+        const std::string base(R"({"NotificationType":"LISTINGS_ITEM_MFN_QUANTITY_CHANGE",)"
+                               R"("EventTime":"2021-02-03T18:59:30Z",)"
+                               R"("Payload":{"SellerId":"A","Sku":"NLS-SHOES-03",)");
         conversion other = adapter->convert(
             base + R"("FulfillmentChannelCode":"AMAZON_NA","Quantity":5}})", context_of());
         CHECK(other.event_count == 0);
@@ -559,7 +560,8 @@ TEST_SUITE("amazon") {
         auto adapter = make_amazon_adapter({});
         const conversion out = adapter->convert(
             R"({"numberOfResults":4,"items":[{"sku":"A","summaries":[]},)"
-            R"({"sku":"B","fulfillmentAvailability":[{"fulfillmentChannelCode":"AMAZON_NA","quantity":7}]},)"
+            R"({"sku":"B","fulfillmentAvailability":[{"fulfillmentChannelCode":"AMAZON_NA",)"
+            R"("quantity":7}]},)"
             R"({"sku":"C","fulfillmentAvailability":[{"fulfillmentChannelCode":"DEFAULT"}]},)"
             R"({"summaries":[]},)"
             R"({"sku":"E","fulfillmentAvailability":[{"fulfillmentChannelCode":"AMAZON_EU",)"
