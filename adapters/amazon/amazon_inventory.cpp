@@ -89,9 +89,9 @@ void add_researching_terms(dom::element details, std::string_view where, const s
         std::string_view name;
         int64_t units = 0;
         const field_status status = read_quantity(term, "quantity", units);
+        if (status == field_status::missing || status == field_status::null) continue;
         if (status != field_status::ok || units < 0) {
-            if (status != field_status::missing)
-                out.reject(dotted(path, "quantity"), "bad_quantity");
+            out.reject(dotted(path, "quantity"), "bad_quantity");
             continue;
         }
         (void)read_text(term, "name", name);
