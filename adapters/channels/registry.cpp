@@ -1,5 +1,6 @@
 #include "channels/registry.h"
 
+#include "amazon/amazon_adapter.h"
 #include "shopify/shopify_adapter.h"
 #include "warehouse_csv/warehouse_csv.h"
 
@@ -10,6 +11,9 @@ const std::vector<source_entry>& sources() {
         {"shopify", "Shopify webhooks and REST responses (levels, products, orders, "
                     "fulfillments, refunds)",
          make_shopify_adapter},
+        {"amazon", "Amazon SP-API inventory summaries, listings items and notifications "
+                   "(FBA availability, MFN quantity, order changes)",
+         make_amazon_adapter},
         {"warehouse", "a WMS export as CSV (receipts, adjustments, counts, transfers)",
          make_warehouse_csv_adapter},
     };

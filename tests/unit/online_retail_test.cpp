@@ -482,7 +482,7 @@ TEST_CASE("weave import: help, bad usage (2), unreadable input and unwritable ou
     const std::string csv = (committed_dir / "2011-08-31.csv").string();
     const std::string out = " --out " + (dir / "log.ndjson").string();
     for (const std::string& args :
-         {std::string("import"), "import shopify " + csv + out, "import online-retail" + out,
+         {std::string("import"), "import nowhere " + csv + out, "import online-retail" + out,
           "import online-retail " + csv, "import online-retail " + csv + out + " --scale 0",
           "import online-retail " + csv + out + " --scale 1001",
           "import online-retail " + csv + out + " --scale x",
