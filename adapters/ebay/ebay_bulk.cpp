@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ebay/ebay_internal.h"
+#include "weave/assert.h"
 #include "woocommerce/json_values.h"
 
 namespace weave::channels::ebay {
@@ -175,6 +176,7 @@ void write_ack(batch& b, const sku_ack& ack, const request_index& index) {
     const std::optional<int64_t> item_side = item_qty ? item_qty : known(b.state.item, ack.sku);
     const std::optional<int64_t> offer_side =
         ack.offer_qty ? ack.offer_qty : known(b.state.offer, ack.sku);
+    WEAVE_ASSERT(item_side || offer_side);
     const int64_t shown = !item_side    ? *offer_side
                           : !offer_side ? *item_side
                                         : std::min(*item_side, *offer_side);
@@ -182,6 +184,7 @@ void write_ack(batch& b, const sku_ack& ack, const request_index& index) {
         if (item_qty) b.state.item[ack.sku] = *item_qty;
         if (ack.offer_qty) b.state.offer[ack.sku] = *ack.offer_qty;
     }
+    WEAVE_ASSERT(shown >= 0 && shown <= json_qty_abs_max);
     event_line line(event_id("ack", ack.sku, delivery_stamp(b.context)), b.context.received_us,
                     "publish.ack");
     line.text("channel", channel_name).text("listing", ack.sku).integer("qty", shown);

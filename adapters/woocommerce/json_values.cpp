@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "weave/assert.h"
 #include "weave/time.h"
 
 namespace weave::channels {
@@ -26,7 +27,9 @@ quantity_read from_double(double value) {
         std::fabs(value) > static_cast<double>(json_qty_abs_max)) {
         return {quantity_status::bad, 0};
     }
-    return {quantity_status::ok, static_cast<int64_t>(value)};
+    const auto integer = static_cast<int64_t>(value);
+    WEAVE_ASSERT(integer >= -json_qty_abs_max && integer <= json_qty_abs_max);
+    return {quantity_status::ok, integer};
 }
 
 // "12" or "12.0"; the whole string must be the number (no spaces, no sign but '-').

@@ -9,6 +9,7 @@
 //    `parent_managed_stock`.
 #include <simdjson.h>
 
+#include "weave/assert.h"
 #include "woocommerce/json_values.h"
 #include "woocommerce/woocommerce_internal.h"
 
@@ -109,6 +110,7 @@ std::string_view stock_problem(const batch& b, object identity, object item, int
     const quantity_read read = read_quantity_field(item, "stock_quantity");
     if (read.status == quantity_status::absent) return "untracked_stock";
     if (read.status == quantity_status::bad) return "bad_quantity";
+    WEAVE_ASSERT(read.value >= -json_qty_abs_max && read.value <= json_qty_abs_max);
     quantity = read.value;
     return {};
 }
@@ -149,6 +151,7 @@ void convert_product(batch& b, object identity, object item, std::string_view id
     // Without a SKU the listing is not mapped and its level could not be used; the
     // missing_sku reject above already counts this object.
     if (sku_read != sku_status::ok) return;
+    WEAVE_ASSERT(!id->empty() && !sku.empty());
     // Negative with backorders allowed: reported as WooCommerce shows it.
     event_line(event_id("level", *id, at.suffix), at.ts_us, "channel.level")
         .text("channel", channel_name)

@@ -57,6 +57,14 @@ std::string real_file(const std::string& name) {
     return weave_test::read_file(real / name);
 }
 
+// A test case over the real files stops here, once, when ../shared is not there (a SUBCASE
+// that returns early hides the ones after it from doctest).
+#define SKIP_WITHOUT_SHARED()                                                           \
+    if (!std::filesystem::exists(real)) {                                               \
+        MESSAGE("skipped: " << real.string() << " is absent (the GPL-2.0 real files)"); \
+        return;                                                                         \
+    }
+
 #define SKIP_WITHOUT(text)                                                              \
     if ((text).empty()) {                                                               \
         MESSAGE("skipped: " << real.string() << " is absent (the GPL-2.0 real files)"); \
@@ -258,6 +266,7 @@ TEST_SUITE("woocommerce") {
     }
 
     TEST_CASE("real quirk files: string quantity, numeric SKU, parent stock, two states, report") {
+        SKIP_WITHOUT_SHARED();
         SUBCASE("product-stock-string-quantity: \"12\", but manage_stock false and no SKU") {
             const std::string text = real_file("product-stock-string-quantity.json");
             SKIP_WITHOUT(text);
@@ -428,6 +437,7 @@ TEST_SUITE("woocommerce") {
     }
 
     TEST_CASE("real orders: the fully and the partially refunded ones, a refund, a 1.5 quantity") {
+        SKIP_WITHOUT_SHARED();
         const adapter_settings settings = with_default_location();
         SUBCASE("order-fully-refunded: status refunded cancels what is still open") {
             const std::string text = real_file("order-fully-refunded.json");
