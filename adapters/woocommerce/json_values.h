@@ -1,0 +1,59 @@
+#pragma once
+// Reading the values channel payloads carry loosely typed (WooCommerce's stock_quantity as 12,
+// "12", 12.0 or "12.5"; ids as numbers or strings) the one way docs/adapters.md allows: a
+// quantity is taken only when it is an exact SPEC integer, never rounded. Shared by the
+// WooCommerce and eBay adapters; nothing here is specific to either.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "channels/channel_adapter.h"
+
+namespace weave::channels {
+
+// SPEC §2: |qty| <= 1,000,000,000.
+inline constexpr int64_t json_qty_abs_max = 1'000'000'000;
+
+enum class quantity_status : uint8_t {
+    ok,
+    absent, // no such field, or JSON null
+    bad,    // not an exact integer within SPEC's range
+};
+
+struct quantity_read {
+    quantity_status status = quantity_status::absent;
+    int64_t value = 0;
+};
+
+// An integer, a whole double (12.0), or a string holding either ("12", "12.0"); anything
+// else (12.5, "12.5", " 12", true, {}) is `bad`.
+quantity_read read_quantity(simdjson::dom::element value) noexcept;
+// The field `key` of `object` read as above; `absent` when the field is missing or null.
+quantity_read read_quantity_field(simdjson::dom::object object, std::string_view key) noexcept;
+
+// The field when it is present and not null.
+std::optional<simdjson::dom::element> field(simdjson::dom::object object, std::string_view key);
+
+// A string field's text; empty when absent, null or not a string.
+std::string_view text_field(simdjson::dom::object object, std::string_view key);
+
+// An identity written as a non-negative integer (963) or a non-empty string ("963"): its
+// decimal text. nullopt for anything else (absent, null, "", 9.5, negative, objects).
+std::optional<std::string> id_text(simdjson::dom::element value);
+std::optional<std::string> id_field(simdjson::dom::object object, std::string_view key);
+
+// An RFC 3339 time field as microseconds. WooCommerce's `*_gmt` fields carry no offset
+// ("2019-10-01T19:33:46"); they are UTC by definition, so a time without an offset is read as
+// UTC. nullopt when absent or not a time.
+std::optional<int64_t> time_field_us(simdjson::dom::object object, std::string_view key);
+
+// "base[index]" (base may be empty: "[index]"), and "base.key" / "key" for nested paths.
+std::string where_index(std::string_view base, std::string_view key, size_t index);
+std::string where_key(std::string_view base, std::string_view key);
+
+void add_reject(conversion& out, std::string where, std::string_view reason);
+
+} // namespace weave::channels
