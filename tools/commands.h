@@ -12,5 +12,6 @@ int import_command(int argc, char** argv);
 int serve_command(int argc, char** argv);
 // weave import SOURCE for the channel sources (called by import_command).
 int import_channel_command(int argc, char** argv);
+void print_import_usage();  // every source
 
 } // namespace weave::tools

@@ -83,6 +83,8 @@ int64_t modified_us(const std::string& path) {
 
 } // namespace
 
+void print_import_usage() { std::fputs(channel_usage().c_str(), stdout); }
+
 int import_channel_command(int argc, char** argv) {
     const std::string source = argv[0];
     std::vector<std::string> inputs;

@@ -201,7 +201,7 @@ int import_command(int argc, char** argv) {
     }
     const std::string_view source = argv[0];
     if (source == "-h" || source == "--help") {
-        std::fputs(import_usage, stdout);
+        print_import_usage();
         return 0;
     }
     if (source != "online-retail") {
