@@ -307,6 +307,30 @@ struct server::impl {
     }
 
     // ---- the write path -----------------------------------------------------------------
+    // One of the limits.inflight_batches_max places for a batch between arrival and answer:
+    // beyond them the server answers 429 instead of queueing without bound.
+    class inflight_slot {
+    public:
+        explicit inflight_slot(impl& server)
+            : _count(server.inflight),
+              _taken(_count.fetch_add(1) < server.config.inflight_batches_max) {}
+        ~inflight_slot() { _count.fetch_sub(1); }
+        bool taken() const { return _taken; }
+
+    private:
+        std::atomic<unsigned>& _count;
+        bool _taken;
+    };
+
+    // `{"line":N,"reason":"…"}` per rejected line of the batch, comma-separated.
+    static void append_rejects(std::string& body, const batch_result& result) {
+        for (size_t i = 0; i < result.rejects.size(); i++) {
+            body += i == 0 ? "{\"line\":" : ",{\"line\":";
+            body += std::to_string(result.rejects[i].line) + ",\"reason\":\"" +
+                    reject_text(result.rejects[i].reason, result.rejects[i].field) + "\"}";
+        }
+    }
+
     void post_events(const httplib::Request& request, httplib::Response& response) {
         const int64_t received_ns = steady_ns();
         if (!admit(request, response)) return;
@@ -318,17 +342,13 @@ struct server::impl {
             json_error(response, 400, "the body is empty: send one event per line");
             return;
         }
-        if (inflight.fetch_add(1) >= config.inflight_batches_max) {
-            inflight.fetch_sub(1);
+        const inflight_slot slot(*this);
+        if (!slot.taken()) {
             refused_busy++;
             response.set_header("Retry-After", "1");
             json_error(response, 429, "too many batches in flight; retry");
             return;
         }
-        struct release {
-            std::atomic<unsigned>& count;
-            ~release() { count.fetch_sub(1); }
-        } in_flight{inflight};
 
         parsed_chunk parsed;
         engine->parse(request.body, parsed);
@@ -375,11 +395,7 @@ struct server::impl {
         std::string body = "{\"accepted\":" + std::to_string(result.accepted) +
                            ",\"duplicates\":" + std::to_string(result.duplicates) +
                            ",\"rejected\":" + std::to_string(result.rejected) + ",\"rejects\":[";
-        for (size_t i = 0; i < result.rejects.size(); i++) {
-            body += i == 0 ? "{\"line\":" : ",{\"line\":";
-            body += std::to_string(result.rejects[i].line) + ",\"reason\":\"" +
-                    reject_text(result.rejects[i].reason, result.rejects[i].field) + "\"}";
-        }
+        append_rejects(body, result);
         body += "],\"lsn\":" + std::to_string(lsn) + "}\n";
         response.status = 202;
         response.set_content(body, "application/json");
@@ -421,17 +437,13 @@ struct server::impl {
             delivery.delivery_id = request.get_header_value("X-WC-Webhook-Delivery-ID");
             if (delivery.topic.empty()) delivery.topic = request.get_header_value("X-WC-Webhook-Topic");
         }
-        if (inflight.fetch_add(1) >= config.inflight_batches_max) {
-            inflight.fetch_sub(1);
+        const inflight_slot slot(*this);
+        if (!slot.taken()) {
             refused_busy++;
             response.set_header("Retry-After", "1");
             json_error(response, 429, "too many batches in flight; retry");
             return;
         }
-        struct release {
-            std::atomic<unsigned>& count;
-            ~release() { count.fetch_sub(1); }
-        } in_flight{inflight};
         delivery.received_us = wall_us();
         delivery.body = request.body;
         uint64_t lsn = 0;
@@ -463,11 +475,7 @@ struct server::impl {
                            ",\"accepted\":" + std::to_string(result.accepted) +
                            ",\"duplicates\":" + std::to_string(result.duplicates) +
                            ",\"rejected\":" + std::to_string(result.rejected) + ",\"rejects\":[";
-        for (size_t i = 0; i < result.rejects.size(); i++) {
-            body += i == 0 ? "{\"line\":" : ",{\"line\":";
-            body += std::to_string(result.rejects[i].line) + ",\"reason\":\"" +
-                    reject_text(result.rejects[i].reason, result.rejects[i].field) + "\"}";
-        }
+        append_rejects(body, result);
         body += "],\"payload_rejects\":[";
         for (size_t i = 0; i < converted.rejects.size(); i++) {
             body += i == 0 ? "{\"where\":" : ",{\"where\":";

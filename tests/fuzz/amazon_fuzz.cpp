@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "amazon/amazon_adapter.h"
+#include "fuzz_support.h"
 #include "ndjson/event_parser.h"
 #include "weave/chunk.h"
 
@@ -25,28 +26,6 @@ constexpr std::string_view kinds[] = {
     "getListingsItem",
     "searchListingsItems",
 };
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
-
-void check_events(const weave::channels::conversion& out, void* parser) {
-    size_t newlines = 0;
-    for (const char c : out.events)
-        newlines += c == '\n' ? 1 : 0;
-    require(newlines == out.event_count);
-    require(out.events.empty() || out.events.back() == '\n');
-    weave::parsed_chunk chunk;
-    weave::ndjson::parse_chunk(parser, out.events.data(), out.events.size(), chunk);
-    require(chunk.blank_lines == 0);
-    require(chunk.events.size() == out.event_count);
-    for (const weave::parsed_event& event : chunk.events) {
-        require(event.reject == weave::reject_reason::none);
-    }
-    for (const weave::channels::payload_reject& reject : out.rejects) {
-        require(!reject.reason.empty());
-    }
-}
 
 } // namespace
 
@@ -64,12 +43,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     auto adapter = weave::channels::make_amazon_adapter(settings);
     // Twice: the second run sees the state the first one left (shipped order lines).
-    check_events(adapter->convert(payload, context), parser);
-    check_events(adapter->convert(payload, context), parser);
+    fuzz_support::require_event_lines(parser, adapter->convert(payload, context));
+    fuzz_support::require_event_lines(parser, adapter->convert(payload, context));
     const std::string saved = adapter->save_state();
     auto restored = weave::channels::make_amazon_adapter(settings);
     restored->load_state(saved);
-    require(restored->save_state() == saved);
+    fuzz_support::require(restored->save_state() == saved);
     restored->load_state(payload);
     return 0;
 }

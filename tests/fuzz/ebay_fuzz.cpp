@@ -8,33 +8,15 @@
 #include <string_view>
 
 #include "ebay/ebay.h"
+#include "fuzz_support.h"
 #include "ndjson/event_parser.h"
 
 namespace {
 
-// Each line is parsed on its own: one event per chunk, with no reject.
-void check_events(const weave::channels::conversion& out) {
-    static void* const parser = weave::ndjson::make_parser_state();
-    uint64_t lines = 0;
-    size_t start = 0;
-    std::string line;
-    while (start < out.events.size()) {
-        const size_t end = out.events.find('\n', start);
-        if (end == std::string::npos) std::abort(); // every event line ends with '\n'
-        line.assign(out.events, start, end - start);
-        weave::parsed_chunk chunk;
-        weave::ndjson::parse_chunk(parser, line.data(), line.size(), chunk);
-        if (chunk.events.size() != 1 || chunk.blank_lines != 0) std::abort();
-        if (chunk.events[0].reject != weave::reject_reason::none) std::abort();
-        lines++;
-        start = end + 1;
-    }
-    if (lines != out.event_count) std::abort();
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    static void* const parser = weave::ndjson::make_parser_state();
     using namespace weave::channels;
     adapter_settings settings;
     settings.locations["wh-1"] = "W1";
@@ -46,14 +28,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     context.delivery_id = size % 2 == 0 ? "fuzz-delivery" : "";
     context.received_us = 1'795'773'600'000'000;
     // Twice: the second conversion meets the state the first one left.
-    check_events(adapter->convert(payload, context));
-    check_events(adapter->convert(payload, context));
+    fuzz_support::require_event_lines(parser, adapter->convert(payload, context));
+    fuzz_support::require_event_lines(parser, adapter->convert(payload, context));
     const std::string state = adapter->save_state();
     auto restored = make_ebay_adapter(settings);
     restored->load_state(state);
     if (restored->save_state() != state) std::abort();
     // The input as state: bad state is ignored, never trusted.
     restored->load_state(payload);
-    check_events(restored->convert(payload, context));
+    fuzz_support::require_event_lines(parser, restored->convert(payload, context));
     return 0;
 }

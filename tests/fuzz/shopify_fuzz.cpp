@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_support.h"
 #include "ndjson/event_parser.h"
 #include "shopify/shopify_adapter.h"
 #include "shopify/webhook_signature.h"
@@ -26,20 +27,6 @@ constexpr const char* kinds[] = {
     "refunds/create",
 };
 
-void check_events(void* parser, const weave::channels::conversion& out) {
-    if (out.events.empty()) {
-        if (out.event_count != 0) std::abort();
-        return;
-    }
-    if (out.events.back() != '\n') std::abort();
-    weave::parsed_chunk chunk;
-    weave::ndjson::parse_chunk(parser, out.events.data(), out.events.size(), chunk);
-    if (chunk.events.size() != out.event_count || chunk.blank_lines != 0) std::abort();
-    for (const weave::parsed_event& event : chunk.events) {
-        if (event.reject != weave::reject_reason::none) std::abort();
-    }
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -55,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const char* kind : kinds) {
         context.kind = kind;
         const weave::channels::conversion out = adapter->convert(payload, context);
-        check_events(parser, out);
+        fuzz_support::require_event_lines(parser, out);
         if (out.ignored && (out.event_count != 0 || !out.rejects.empty())) std::abort();
     }
     const std::string saved = adapter->save_state();

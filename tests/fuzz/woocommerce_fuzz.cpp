@@ -7,34 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_support.h"
 #include "ndjson/event_parser.h"
 #include "woocommerce/woocommerce.h"
 
 namespace {
 
-// Each line is parsed on its own: one event per chunk, with no reject.
-void check_events(const weave::channels::conversion& out) {
-    static void* const parser = weave::ndjson::make_parser_state();
-    uint64_t lines = 0;
-    size_t start = 0;
-    std::string line;
-    while (start < out.events.size()) {
-        const size_t end = out.events.find('\n', start);
-        if (end == std::string::npos) std::abort(); // every event line ends with '\n'
-        line.assign(out.events, start, end - start);
-        weave::parsed_chunk chunk;
-        weave::ndjson::parse_chunk(parser, line.data(), line.size(), chunk);
-        if (chunk.events.size() != 1 || chunk.blank_lines != 0) std::abort();
-        if (chunk.events[0].reject != weave::reject_reason::none) std::abort();
-        lines++;
-        start = end + 1;
-    }
-    if (lines != out.event_count) std::abort();
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    static void* const parser = weave::ndjson::make_parser_state();
     using namespace weave::channels;
     static adapter_settings settings = [] {
         adapter_settings s;
@@ -49,8 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         context.kind = kind;
         context.delivery_id = size % 2 == 0 ? "fuzz-delivery" : "";
         context.received_us = 1'795'773'600'000'000;
-        check_events(with_location->convert(payload, context));
-        check_events(without_location->convert(payload, context));
+        fuzz_support::require_event_lines(parser, with_location->convert(payload, context));
+        fuzz_support::require_event_lines(parser, without_location->convert(payload, context));
     }
     return 0;
 }

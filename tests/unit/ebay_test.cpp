@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "channel_test_support.h"
 #include "channels/channel_adapter.h"
 #include "ebay/ebay.h"
 #include "ndjson/event_parser.h"
@@ -19,6 +20,9 @@ using namespace weave;
 using namespace weave::channels;
 
 namespace {
+
+using channel_test::lines_of;
+using channel_test::rejects_of;
 
 const std::filesystem::path fixtures = WEAVE_SOURCE_DIR "/data/channels/ebay";
 
@@ -35,24 +39,6 @@ std::string fixture(const std::string& name) {
     const std::string text = weave_test::read_file(fixtures / name);
     REQUIRE(!text.empty());
     return text;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        const size_t end = text.find('\n', start);
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
-std::vector<std::string> rejects_of(const conversion& out) {
-    std::vector<std::string> texts;
-    for (const payload_reject& r : out.rejects)
-        texts.push_back(r.where + ":" + r.reason);
-    return texts;
 }
 
 // The level lines' "listing=qty", in order.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "channel_test_support.h"
 #include "channels/channel_adapter.h"
 #include "ndjson/event_parser.h"
 #include "test_support.h"
@@ -20,6 +21,9 @@ using namespace weave;
 using namespace weave::channels;
 
 namespace {
+
+using channel_test::lines_of;
+using channel_test::rejects_of;
 
 const std::filesystem::path fixtures = WEAVE_SOURCE_DIR "/data/channels/woocommerce";
 const std::filesystem::path real = WEAVE_SHARED_DIR "/data/real/woocommerce";
@@ -70,25 +74,6 @@ std::string real_file(const std::string& name) {
         MESSAGE("skipped: " << real.string() << " is absent (the GPL-2.0 real files)"); \
         return;                                                                         \
     }
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        const size_t end = text.find('\n', start);
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
-// "where:reason" per reject, in order.
-std::vector<std::string> rejects_of(const conversion& out) {
-    std::vector<std::string> texts;
-    for (const payload_reject& r : out.rejects)
-        texts.push_back(r.where + ":" + r.reason);
-    return texts;
-}
 
 std::string sku_lines(const std::vector<std::string>& skus) {
     conversion out;
