@@ -83,7 +83,9 @@ int64_t modified_us(const std::string& path) {
 
 } // namespace
 
-void print_import_usage() { std::fputs(channel_usage().c_str(), stdout); }
+void print_import_usage() {
+    std::fputs(channel_usage().c_str(), stdout);
+}
 
 int import_channel_command(int argc, char** argv) {
     const std::string source = argv[0];
@@ -138,7 +140,8 @@ int import_channel_command(int argc, char** argv) {
             rejects_by_reason[reject.reason]++;
             reject_count++;
         }
-        for (const auto& [name, value] : result.extras) extras[name] += value;
+        for (const auto& [name, value] : result.extras)
+            extras[name] += value;
     }
     if (!write_log(out, events)) {
         std::fprintf(stderr, "weave import: cannot write %s\n", out.c_str());

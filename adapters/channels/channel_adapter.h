@@ -21,17 +21,17 @@ struct payload_context {
     // What the payload is, when the transport says so (a webhook topic such as "orders/create",
     // an SP-API notification type); empty: the adapter recognises it from its shape.
     std::string kind;
-    std::string delivery_id;  // the transport's id of this delivery (e.g. X-Shopify-Webhook-Id)
-    int64_t received_us = 0;  // when it arrived; the fallback `ts`
+    std::string delivery_id; // the transport's id of this delivery (e.g. X-Shopify-Webhook-Id)
+    int64_t received_us = 0; // when it arrived; the fallback `ts`
 };
 
 struct payload_reject {
-    std::string where;   // e.g. "line_items[2]", "inventorySummaries[0]", "row 14"
-    std::string reason;  // snake_case, e.g. "missing_sku", "null_quantity", "unknown_location"
+    std::string where;  // e.g. "line_items[2]", "inventorySummaries[0]", "row 14"
+    std::string reason; // snake_case, e.g. "missing_sku", "null_quantity", "unknown_location"
 };
 
 struct conversion {
-    std::string events;  // NDJSON: one SPEC event per line, in the order they must be applied
+    std::string events; // NDJSON: one SPEC event per line, in the order they must be applied
     uint64_t event_count = 0;
     std::vector<payload_reject> rejects;
     // Numbers a channel reports that no SPEC event carries (Amazon's inbound and reserved
@@ -53,7 +53,7 @@ struct adapter_settings {
 class channel_adapter {
 public:
     virtual ~channel_adapter() = default;
-    virtual std::string_view channel() const = 0;  // the SPEC channel name: "shopify", ...
+    virtual std::string_view channel() const = 0; // the SPEC channel name: "shopify", ...
     // One payload (a JSON document, or CSV text for file sources). Never throws on bad input:
     // a payload that is not what the adapter reads at all gives one reject with `where` = "".
     virtual conversion convert(std::string_view payload, const payload_context& context) = 0;
@@ -73,6 +73,7 @@ public:
     event_line& texts(std::string_view key, const std::vector<std::string>& values);
     // The line, with its '\n'; appends it to `out` and counts it.
     void append_to(conversion& out);
+
 private:
     void key_(std::string_view key);
     std::string _line;

@@ -10,13 +10,14 @@
 namespace weave::channels {
 
 struct source_entry {
-    std::string_view name;  // shopify, amazon, ebay, woocommerce, warehouse
-    std::string_view what;  // one line for --help
+    std::string_view name; // shopify, amazon, ebay, woocommerce, warehouse
+    std::string_view what; // one line for --help
     std::unique_ptr<channel_adapter> (*make)(const adapter_settings& settings);
 };
 
 const std::vector<source_entry>& sources();
 // nullptr when `name` is not a source.
-std::unique_ptr<channel_adapter> make_adapter(std::string_view name, const adapter_settings& settings);
+std::unique_ptr<channel_adapter> make_adapter(std::string_view name,
+                                              const adapter_settings& settings);
 
 } // namespace weave::channels

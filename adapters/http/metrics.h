@@ -20,7 +20,8 @@ public:
     void observe(double value) {
         const std::lock_guard<std::mutex> lock(_mutex);
         size_t i = 0;
-        while (i < _bounds.size() && value > _bounds[i]) i++;
+        while (i < _bounds.size() && value > _bounds[i])
+            i++;
         _counts[i]++;
         _sum += value;
     }

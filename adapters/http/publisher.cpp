@@ -68,11 +68,12 @@ void publisher::run() {
         {
             std::unique_lock<std::mutex> lock(_mutex);
             _wake.wait(lock, [&] { return _stopping || !_queue.empty(); });
-            if (_queue.empty()) return;  // stopping, and everything was sent
+            if (_queue.empty()) return; // stopping, and everything was sent
             next = std::move(_queue.front());
             _queue.pop_front();
         }
-        for (size_t i = 0; i < next.second.size(); i++) deliver(next.first, i, next.second[i]);
+        for (size_t i = 0; i < next.second.size(); i++)
+            deliver(next.first, i, next.second[i]);
     }
 }
 

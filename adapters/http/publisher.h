@@ -21,7 +21,7 @@ namespace weave::http {
 class publisher {
 public:
     publisher(const publish_config& config, const std::string& data_dir);
-    ~publisher();  // sends what is queued, then stops
+    ~publisher(); // sends what is queued, then stops
 
     void submit(uint64_t lsn, std::vector<publish::request> requests);
 

@@ -69,7 +69,8 @@ void load_sources(const toml::table& root, const std::string& path, serve_config
         for (const auto& [field, field_value] : *table) {
             const std::string field_name(field.str());
             if (field_name == "secret_file") {
-                if (!field_value.is_string()) bad(path, prefix + ".secret_file", "must be a string");
+                if (!field_value.is_string())
+                    bad(path, prefix + ".secret_file", "must be a string");
                 settings.secret_file = *field_value.value<std::string>();
             } else if (field_name == "locations") {
                 const toml::table* locations = field_value.as_table();
@@ -78,7 +79,8 @@ void load_sources(const toml::table& root, const std::string& path, serve_config
                 }
                 for (const auto& [id, loc] : *locations) {
                     if (!loc.is_string()) {
-                        bad(path, prefix + ".locations." + std::string(id.str()), "must be a string");
+                        bad(path, prefix + ".locations." + std::string(id.str()),
+                            "must be a string");
                     }
                     settings.locations[std::string(id.str())] = *loc.value<std::string>();
                 }
@@ -95,8 +97,7 @@ void load_sources(const toml::table& root, const std::string& path, serve_config
 bool is_loopback(const std::string& host) {
     if (host == "localhost" || host == "::1") return true;
     in_addr address{};
-    return inet_pton(AF_INET, host.c_str(), &address) == 1 &&
-           (ntohl(address.s_addr) >> 24) == 127;
+    return inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
 void parse_listen(const std::string& listen, serve_config& config) {
@@ -125,9 +126,9 @@ void load_config_file(const std::string& path, serve_config& config) {
         throw std::runtime_error(path + ": " + std::string(error.description()) + " at " +
                                  where.str());
     }
-    static const std::vector<std::string> known = {"listen",  "data_dir", "shards", "token_file",
-                                                   "limits",  "durability", "clock", "grace_ms",
-                                                   "buffers", "channels", "sources", "publish"};
+    static const std::vector<std::string> known = {"listen",  "data_dir",   "shards",  "token_file",
+                                                   "limits",  "durability", "clock",   "grace_ms",
+                                                   "buffers", "channels",   "sources", "publish"};
     for (const auto& [key, value] : root) {
         if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end()) {
             bad(path, std::string(key.str()), "unknown setting");
@@ -144,8 +145,8 @@ void load_config_file(const std::string& path, serve_config& config) {
     if (root.contains("limits")) {
         const auto limits = root["limits"];
         if (limits["body_max_bytes"]) {
-            config.body_max_bytes = static_cast<uint64_t>(
-                integer_at(limits["body_max_bytes"], path, "limits.body_max_bytes", 1024, 1ll << 32));
+            config.body_max_bytes = static_cast<uint64_t>(integer_at(
+                limits["body_max_bytes"], path, "limits.body_max_bytes", 1024, 1ll << 32));
         }
         if (limits["inflight_batches_max"]) {
             config.inflight_batches_max = static_cast<unsigned>(integer_at(
@@ -160,9 +161,9 @@ void load_config_file(const std::string& path, serve_config& config) {
         const auto durability = root["durability"];
         if (durability["sync"]) config.sync = bool_at(durability["sync"], path, "durability.sync");
         if (durability["snapshot_interval_s"]) {
-            config.snapshot_interval_s = static_cast<uint64_t>(integer_at(
-                durability["snapshot_interval_s"], path, "durability.snapshot_interval_s", 0,
-                86400 * 365));
+            config.snapshot_interval_s =
+                static_cast<uint64_t>(integer_at(durability["snapshot_interval_s"], path,
+                                                 "durability.snapshot_interval_s", 0, 86400 * 365));
         }
         if (durability["snapshot_every_batches"]) {
             config.snapshot_every_batches = static_cast<uint64_t>(
@@ -172,14 +173,16 @@ void load_config_file(const std::string& path, serve_config& config) {
     }
     if (root.contains("clock")) {
         const auto clock = root["clock"];
-        if (clock["enabled"]) config.clock_enabled = bool_at(clock["enabled"], path, "clock.enabled");
+        if (clock["enabled"])
+            config.clock_enabled = bool_at(clock["enabled"], path, "clock.enabled");
         if (clock["tick_ms"]) {
             config.clock_tick_ms = static_cast<uint64_t>(
                 integer_at(clock["tick_ms"], path, "clock.tick_ms", 10, 3'600'000));
         }
     }
     if (root.contains("grace_ms")) {
-        config.grace_default_ms = integer_at(root["grace_ms"], path, "grace_ms", 0, INT64_MAX / 1000);
+        config.grace_default_ms =
+            integer_at(root["grace_ms"], path, "grace_ms", 0, INT64_MAX / 1000);
     }
     if (root.contains("buffers")) {
         const toml::table* buffers = root["buffers"].as_table();
@@ -206,13 +209,20 @@ void load_config_file(const std::string& path, serve_config& config) {
             }
             if (!value.is_string()) bad(path, where, "must be a string");
             const std::string text = *value.value<std::string>();
-            if (name == "dir") config.publish.dir = text;
-            else if (name == "url") config.publish.url = text;
-            else if (name == "shopify_api_version") config.publish.shopify_api_version = text;
-            else if (name == "shopify_location_id") config.publish.shopify_location_id = text;
-            else if (name == "amazon_seller_id") config.publish.amazon_seller_id = text;
-            else if (name == "amazon_marketplace_id") config.publish.amazon_marketplace_id = text;
-            else bad(path, where, "unknown setting");
+            if (name == "dir")
+                config.publish.dir = text;
+            else if (name == "url")
+                config.publish.url = text;
+            else if (name == "shopify_api_version")
+                config.publish.shopify_api_version = text;
+            else if (name == "shopify_location_id")
+                config.publish.shopify_location_id = text;
+            else if (name == "amazon_seller_id")
+                config.publish.amazon_seller_id = text;
+            else if (name == "amazon_marketplace_id")
+                config.publish.amazon_marketplace_id = text;
+            else
+                bad(path, where, "unknown setting");
         }
     }
     if (root.contains("channels")) {
@@ -239,10 +249,11 @@ void load_config_file(const std::string& path, serve_config& config) {
                 } else if (field_name == "share") {
                     settings.share = integer_at(channel["share"], path, prefix + ".share", 1, 100);
                 } else if (field_name == "max") {
-                    settings.max = integer_at(channel["max"], path, prefix + ".max", 0, INT64_MAX / 4);
+                    settings.max =
+                        integer_at(channel["max"], path, prefix + ".max", 0, INT64_MAX / 4);
                 } else if (field_name == "grace_ms") {
-                    settings.grace_ms = integer_at(channel["grace_ms"], path, prefix + ".grace_ms", 0,
-                                                   INT64_MAX / 1000);
+                    settings.grace_ms = integer_at(channel["grace_ms"], path, prefix + ".grace_ms",
+                                                   0, INT64_MAX / 1000);
                 } else {
                     bad(path, prefix + "." + field_name, "unknown setting");
                 }
@@ -256,12 +267,15 @@ void finish_config(serve_config& config) {
     for (auto& [name, source] : config.sources) {
         if (source.secret_file.empty()) continue;
         std::ifstream in(source.secret_file);
-        if (!in) throw std::runtime_error(source.secret_file + ": cannot read the " + name + " secret");
+        if (!in)
+            throw std::runtime_error(source.secret_file + ": cannot read the " + name + " secret");
         std::getline(in, source.secret);
-        while (!source.secret.empty() && (source.secret.back() == '\r' || source.secret.back() == ' ')) {
+        while (!source.secret.empty() &&
+               (source.secret.back() == '\r' || source.secret.back() == ' ')) {
             source.secret.pop_back();
         }
-        if (source.secret.empty()) throw std::runtime_error(source.secret_file + ": the secret is empty");
+        if (source.secret.empty())
+            throw std::runtime_error(source.secret_file + ": the secret is empty");
     }
     if (!config.token_file.empty()) {
         std::ifstream in(config.token_file);
@@ -319,8 +333,7 @@ std::string config_policy_events(const serve_config& config, int64_t ts_us, uint
     std::string out;
     for (size_t i = 0; i < bodies.size(); i++) {
         out += "{\"id\":\"weave-config-" + std::to_string(start_lsn) + "-" + std::to_string(i + 1) +
-               "\",\"ts\":\"" + ts +
-               "\"," + bodies[i] + "}\n";
+               "\",\"ts\":\"" + ts + "\"," + bodies[i] + "}\n";
     }
     return out;
 }

@@ -10,25 +10,25 @@ namespace weave::http {
 
 // A channel's availability policy and grace, turned into policy events at start-up.
 struct channel_settings {
-    std::optional<std::vector<std::string>> locations;  // none: every location
-    std::optional<int64_t> share;                       // percent
+    std::optional<std::vector<std::string>> locations; // none: every location
+    std::optional<int64_t> share;                      // percent
     std::optional<int64_t> max;
     std::optional<int64_t> grace_ms;
 };
 
 // A channel source's webhook settings ([sources.NAME] in the config file).
 struct source_settings {
-    std::string secret_file;  // Shopify: the app's secret, to verify X-Shopify-Hmac-Sha256
-    std::string secret;       // read from secret_file
-    std::map<std::string, std::string> locations;  // the channel's location ids -> weave's
+    std::string secret_file; // Shopify: the app's secret, to verify X-Shopify-Hmac-Sha256
+    std::string secret;      // read from secret_file
+    std::map<std::string, std::string> locations; // the channel's location ids -> weave's
 };
 
 // The publish side ([publish] in the config file): each listing whose expected changed gets its
 // channel's native update request, in priority order (adapters/publish).
 struct publish_config {
     bool enabled = false;
-    std::string dir;  // requests are written here as files (default: DATA_DIR/publish)
-    std::string url;  // and/or POSTed here, one JSON envelope each, to a relay holding the keys
+    std::string dir; // requests are written here as files (default: DATA_DIR/publish)
+    std::string url; // and/or POSTed here, one JSON envelope each, to a relay holding the keys
     std::string shopify_api_version = "2025-10";
     std::string shopify_location_id;
     std::string amazon_seller_id;
@@ -40,16 +40,16 @@ struct serve_config {
     int port = 7070;
     std::string data_dir = "weave-data";
     unsigned shards = 2;
-    std::string token_file;  // required to listen beyond loopback
-    std::string token;       // read from token_file
+    std::string token_file; // required to listen beyond loopback
+    std::string token;      // read from token_file
 
     // limits
     uint64_t body_max_bytes = 16ull << 20;
-    unsigned inflight_batches_max = 64;  // beyond: 429
+    unsigned inflight_batches_max = 64; // beyond: 429
     unsigned http_threads = 32;
 
     // durability
-    bool sync = true;                 // fdatasync before 202 (false only for benchmarks)
+    bool sync = true; // fdatasync before 202 (false only for benchmarks)
     uint64_t snapshot_interval_s = 60;
     uint64_t snapshot_every_batches = 10000;
 
@@ -60,9 +60,9 @@ struct serve_config {
 
     // policy from the config file
     std::optional<int64_t> grace_default_ms;
-    std::map<std::string, int64_t> class_buffers;  // "A" -> units
+    std::map<std::string, int64_t> class_buffers; // "A" -> units
     std::map<std::string, channel_settings> channels;
-    std::map<std::string, source_settings> sources;  // webhook sources by name
+    std::map<std::string, source_settings> sources; // webhook sources by name
     publish_config publish;
 };
 

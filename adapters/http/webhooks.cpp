@@ -124,7 +124,8 @@ std::string webhook_gateway::save_state() const {
         put_text(out, adapter->save_state());
     }
     put_text(out, std::to_string(_seen_order.size()));
-    for (const std::string& key : _seen_order) put_text(out, key);
+    for (const std::string& key : _seen_order)
+        put_text(out, key);
     return out;
 }
 
@@ -155,7 +156,8 @@ void webhook_gateway::load_state(std::string_view bytes) {
     _seen_order.clear();
     for (uint64_t i = 0; i < seen; i++) {
         std::string key;
-        if (!take_text(bytes, key)) throw std::runtime_error("snapshot: the webhook state is truncated");
+        if (!take_text(bytes, key))
+            throw std::runtime_error("snapshot: the webhook state is truncated");
         _seen.insert(key);
         _seen_order.push_back(std::move(key));
     }

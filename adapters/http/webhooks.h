@@ -19,9 +19,9 @@
 namespace weave::http {
 
 struct webhook_delivery {
-    std::string source;       // shopify, amazon, ...
-    std::string topic;        // the URL's rest, or the source's topic header; may be empty
-    std::string delivery_id;  // X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID; may be empty
+    std::string source;      // shopify, amazon, ...
+    std::string topic;       // the URL's rest, or the source's topic header; may be empty
+    std::string delivery_id; // X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID; may be empty
     int64_t received_us = 0;
     std::string body;
 };

@@ -30,10 +30,10 @@ struct live_engine::impl {
     lanes shards;
     std::unique_ptr<router> route;
     std::vector<std::thread> workers;
-    std::vector<size_t> taken;  // per shard: divergence records already collected
+    std::vector<size_t> taken; // per shard: divergence records already collected
     size_t router_taken = 0;
     std::vector<live_divergence> pending;
-    std::vector<divergence_record> open;  // by listing id; valid where is_open[listing]
+    std::vector<divergence_record> open; // by listing id; valid where is_open[listing]
     std::vector<bool> is_open;
     uint64_t opened = 0, closed = 0;
     // Parser states for concurrent `parse` calls: taken from the pool, returned after use.
@@ -44,7 +44,8 @@ struct live_engine::impl {
         if (options.parser.parse == nullptr) {
             throw std::invalid_argument("live_engine needs a parse stage");
         }
-        router_hooks hooks{&shards, deliver, wait_processed, wait_synced, nullptr, latency_sample_every, 0};
+        router_hooks hooks{
+            &shards, deliver, wait_processed, wait_synced, nullptr, latency_sample_every, 0};
         route = std::make_unique<router>(shard_count, listings, hooks);
         for (unsigned s = 0; s < shard_count; s++) {
             shards.all.push_back(std::make_unique<shard_lane>(listings));
@@ -72,7 +73,7 @@ struct live_engine::impl {
         }
         return all;
     }
-    std::vector<uint32_t> expected_changed;  // listing ids, possibly repeated
+    std::vector<uint32_t> expected_changed; // listing ids, possibly repeated
     std::vector<const shard*> const_engines() const {
         std::vector<const shard*> all;
         for (const auto& lane : shards.all) {
@@ -241,13 +242,14 @@ std::vector<live_divergence> live_engine::open_divergences() const {
         }
     }
     // As divergences.ndjson: by ts, then channel and listing names.
-    std::sort(open.begin(), open.end(), [&](const divergence_record& a, const divergence_record& b) {
-        if (a.ts_us != b.ts_us) return a.ts_us < b.ts_us;
-        const auto channel_a = route.channel_names().name(a.channel);
-        const auto channel_b = route.channel_names().name(b.channel);
-        if (channel_a != channel_b) return channel_a < channel_b;
-        return route.listing_name(a.listing) < route.listing_name(b.listing);
-    });
+    std::sort(open.begin(), open.end(),
+              [&](const divergence_record& a, const divergence_record& b) {
+                  if (a.ts_us != b.ts_us) return a.ts_us < b.ts_us;
+                  const auto channel_a = route.channel_names().name(a.channel);
+                  const auto channel_b = route.channel_names().name(b.channel);
+                  if (channel_a != channel_b) return channel_a < channel_b;
+                  return route.listing_name(a.listing) < route.listing_name(b.listing);
+              });
     std::vector<live_divergence> out;
     for (const divergence_record& d : open) {
         out.push_back(_impl->describe(d));
@@ -273,7 +275,7 @@ std::optional<std::string> live_engine::sku_json(std::string_view name) const {
     const shard& owner = _impl->shards.all[shard_index]->engine;
     std::string out = "{\"sku\":";
     append_json_string(out, name);
-    if (slot >= owner.skus().size()) {  // defined, but nothing reached its shard yet
+    if (slot >= owner.skus().size()) { // defined, but nothing reached its shard yet
         out += ",\"stock\":[],\"reserved_unassigned\":0,\"in_transit\":0,\"listings\":[]}";
         return out;
     }
@@ -367,7 +369,7 @@ std::vector<listing_change> live_engine::take_expected_changes() {
     std::vector<listing_change> out;
     for (const uint32_t l : ids) {
         const uint32_t sku_id = route.listing_sku(l);
-        if (sku_id == no_sku) continue;  // unmapped again since: nothing to publish
+        if (sku_id == no_sku) continue; // unmapped again since: nothing to publish
         const listing_state& state = _impl->listings[l];
         listing_change change;
         change.channel = std::string(route.channel_names().name(route.listing_channel(l)));
@@ -392,7 +394,9 @@ std::vector<listing_change> live_engine::take_expected_changes() {
     return out;
 }
 
-unsigned live_engine::shard_count() const { return _impl->route->shard_count(); }
+unsigned live_engine::shard_count() const {
+    return _impl->route->shard_count();
+}
 
 std::string live_engine::snapshot() const {
     return write_engine_snapshot(*_impl->route, _impl->engines(), _impl->listings);

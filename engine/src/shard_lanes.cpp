@@ -38,7 +38,7 @@ void deliver(void* context, unsigned shard, const shard_record* records, size_t 
         records += pushed;
         count -= pushed;
         if (pushed == 0) {
-            wait.pause();  // a full queue is back-pressure: the router waits for its shard
+            wait.pause(); // a full queue is back-pressure: the router waits for its shard
         } else {
             wait.reset();
         }

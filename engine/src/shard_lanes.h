@@ -22,7 +22,7 @@ struct alignas(64) shard_lane {
     explicit shard_lane(listing_store& listings) : engine(listings) {}
     shard_queue queue;
     alignas(64) std::atomic<uint64_t> processed_seq{0};
-    std::atomic<uint64_t> synced{0};  // the last sync record's number (live mode)
+    std::atomic<uint64_t> synced{0}; // the last sync record's number (live mode)
     alignas(64) shard engine;
     bool done = false;
 };

@@ -18,15 +18,17 @@ struct snapshot_writer {
     static constexpr bool reading = false;
     std::string out;
 
-    template <class T> void pod(T& value) {
+    template <class T>
+    void pod(T& value) {
         static_assert(std::is_trivially_copyable_v<T>);
         out.append(reinterpret_cast<const char*>(&value), sizeof value);
     }
-    template <class T> void vec(std::vector<T>& values) {
+    template <class T>
+    void vec(std::vector<T>& values) {
         static_assert(std::is_trivially_copyable_v<T>);
         uint64_t count = values.size();
         pod(count);
-        if (count != 0) {  // an empty vector's data() may be null, which memcpy must not get
+        if (count != 0) { // an empty vector's data() may be null, which memcpy must not get
             out.append(reinterpret_cast<const char*>(values.data()), count * sizeof(T));
         }
     }
@@ -42,13 +44,15 @@ struct snapshot_reader {
             throw std::runtime_error("snapshot is truncated");
         }
     }
-    template <class T> void pod(T& value) {
+    template <class T>
+    void pod(T& value) {
         static_assert(std::is_trivially_copyable_v<T>);
         need(sizeof value);
         std::memcpy(&value, in.data() + at, sizeof value);
         at += sizeof value;
     }
-    template <class T> void vec(std::vector<T>& values) {
+    template <class T>
+    void vec(std::vector<T>& values) {
         static_assert(std::is_trivially_copyable_v<T>);
         uint64_t count = 0;
         pod(count);
@@ -64,7 +68,8 @@ struct snapshot_reader {
 };
 
 // A count read back that must not exceed what a snapshot can hold.
-template <class Archive> uint64_t count_of(Archive& a, uint64_t count, uint64_t limit) {
+template <class Archive>
+uint64_t count_of(Archive& a, uint64_t count, uint64_t limit) {
     a.pod(count);
     if (count > limit) {
         throw std::runtime_error("snapshot holds an impossible count");
@@ -75,7 +80,8 @@ template <class Archive> uint64_t count_of(Archive& a, uint64_t count, uint64_t 
 } // namespace
 
 struct snapshot_access {
-    template <class Archive> static void io(Archive& a, intern_table& table) {
+    template <class Archive>
+    static void io(Archive& a, intern_table& table) {
         a.vec(table._bytes);
         a.vec(table._offsets);
         a.vec(table._lengths);
@@ -93,7 +99,8 @@ struct snapshot_access {
         }
     }
 
-    template <class Archive> static void io(Archive& a, router& r) {
+    template <class Archive>
+    static void io(Archive& a, router& r) {
         for (intern_table* table : {&r._ids, &r._skus, &r._locs, &r._channels, &r._listings_by_key,
                                     &r._orders, &r._transfers, &r._returns_keys}) {
             io(a, *table);

@@ -17,7 +17,8 @@ inline void require(bool condition) {
 inline void require_event_lines(void* parser, const weave::channels::conversion& out,
                                 weave::reject_reason allowed = weave::reject_reason::none) {
     size_t newlines = 0;
-    for (const char c : out.events) newlines += c == '\n' ? 1 : 0;
+    for (const char c : out.events)
+        newlines += c == '\n' ? 1 : 0;
     require(newlines == out.event_count);
     require(out.events.empty() || out.events.back() == '\n');
     weave::parsed_chunk chunk;

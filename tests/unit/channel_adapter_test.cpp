@@ -10,7 +10,7 @@ using namespace weave::channels;
 
 TEST_CASE("event lines are escaped JSON the engine accepts") {
     conversion out;
-    const int64_t ts = 1'795'773'600'123'456;  // 2026-11-27T10:00:00.123456Z
+    const int64_t ts = 1'795'773'600'123'456; // 2026-11-27T10:00:00.123456Z
     event_line("shop:\"1\"\\", ts, "sku").text("sku", "S\n1\x01").append_to(out);
     event_line("shop:2", ts, "listing")
         .text("channel", "shopify")
@@ -29,8 +29,9 @@ TEST_CASE("event lines are escaped JSON the engine accepts") {
         .boolean("ok", false)
         .append_to(out);
     CHECK(out.event_count == 4);
-    CHECK(out.events.substr(0, out.events.find('\n')) ==
-          R"({"id":"shop:\"1\"\\","ts":"2026-11-27T10:00:00.123456Z","type":"sku","sku":"S\u000a1\u0001"})");
+    CHECK(
+        out.events.substr(0, out.events.find('\n')) ==
+        R"({"id":"shop:\"1\"\\","ts":"2026-11-27T10:00:00.123456Z","type":"sku","sku":"S\u000a1\u0001"})");
     live_options options;
     options.shards = 1;
     options.parser = ndjson::event_parse_stage();

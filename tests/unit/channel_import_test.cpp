@@ -16,7 +16,8 @@ const std::string channels = std::string(WEAVE_SOURCE_DIR) + "/data/channels/";
 
 size_t lines_of(const std::string& text) {
     size_t lines = 0;
-    for (const char c : text) lines += c == '\n';
+    for (const char c : text)
+        lines += c == '\n';
     return lines;
 }
 
@@ -58,15 +59,17 @@ TEST_CASE("weave import turns each channel's payloads into a log replay accepts"
 TEST_CASE("weave import for channels: bad usage is 2, an unreadable file is 1") {
     const fs::path dir = scratch_dir("channel-import-cli");
     const std::string file = channels + "shopify/inventory_levels.json";
-    CHECK(run_weave("import shopify " + file, dir) == 2);  // no --out
+    CHECK(run_weave("import shopify " + file, dir) == 2); // no --out
     CHECK(read_file(dir / "stderr.txt").find("missing --out") != std::string::npos);
-    CHECK(run_weave("import shopify --out x.ndjson", dir) == 2);  // no FILE
+    CHECK(run_weave("import shopify --out x.ndjson", dir) == 2); // no FILE
     CHECK(run_weave("import shopify " + file + " --out x --location nope", dir) == 2);
     CHECK(run_weave("import shopify " + file + " --out x --frobnicate", dir) == 2);
-    CHECK(run_weave("import shopify /nonexistent/file.json --out " + (dir / "x").string(), dir) == 1);
+    CHECK(run_weave("import shopify /nonexistent/file.json --out " + (dir / "x").string(), dir) ==
+          1);
     CHECK(run_weave("import shopify --help", dir) == 0);
     // A location map makes the warehouse's unknown codes rejects.
-    CHECK(run_weave("import warehouse " + channels + "warehouse/wms_export.csv --location WH-EAST=east --out " +
+    CHECK(run_weave("import warehouse " + channels +
+                        "warehouse/wms_export.csv --location WH-EAST=east --out " +
                         (dir / "w.ndjson").string(),
                     dir) == 0);
     CHECK(read_file(dir / "stderr.txt").find("unknown_location") != std::string::npos);

@@ -107,9 +107,10 @@ TEST_CASE("a batch's rejects carry their line within the batch") {
     live_engine live(options_with(2));
     const std::string first = ev(1, "10:00:00", R"("type":"sku","sku":"S1")");
     CHECK(live.apply(first).accepted == 1);
-    const std::string second = ev(2, "10:00:01", R"("type":"receipt","sku":"S1","loc":"W1","qty":5)") +
-                               "\n" + "{not json\n" + first +
-                               ev(3, "10:00:02", R"("type":"receipt","sku":"S9","loc":"W1","qty":1)");
+    const std::string second =
+        ev(2, "10:00:01", R"("type":"receipt","sku":"S1","loc":"W1","qty":5)") + "\n" +
+        "{not json\n" + first +
+        ev(3, "10:00:02", R"("type":"receipt","sku":"S9","loc":"W1","qty":1)");
     const batch_result result = live.apply(second);
     CHECK(result.lines == 5);
     CHECK(result.accepted == 1);
@@ -144,7 +145,7 @@ TEST_CASE("a snapshot restored midway ends in the replay's state") {
                     open_before.push_back(d.json);
                 }
             }
-            live_engine second(options_with(1), snapshot);  // the snapshot's shard count wins
+            live_engine second(options_with(1), snapshot); // the snapshot's shard count wins
             CHECK(second.shard_count() == shards);
             std::vector<std::string> open_after;
             for (const live_divergence& d : second.open_divergences()) {
@@ -173,11 +174,12 @@ TEST_CASE("a damaged snapshot is refused, never trusted") {
             bytes.resize(rng() % bytes.size());
         } else {
             // Damage the header and the counts near the front, where a bad length lives.
-            bytes[rng() % std::min<size_t>(bytes.size(), 4096)] ^= static_cast<char>(1 + rng() % 255);
+            bytes[rng() % std::min<size_t>(bytes.size(), 4096)] ^=
+                static_cast<char>(1 + rng() % 255);
         }
         try {
             live_engine restored(options_with(2), bytes);
-            (void)restored.state();  // a flip inside plain numbers may restore: it must not crash
+            (void)restored.state(); // a flip inside plain numbers may restore: it must not crash
         } catch (const std::exception&) {
         }
     }
@@ -186,11 +188,12 @@ TEST_CASE("a damaged snapshot is refused, never trusted") {
 
 TEST_CASE("the wall clock fires a grace deadline when no event comes") {
     live_engine live(options_with(2));
-    live.apply(ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
-               ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")") +
-               ev(3, "10:00:01", R"("type":"receipt","sku":"S1","loc":"W1","qty":10)") +
-               ev(4, "10:00:02", R"("type":"channel.level","channel":"amazon","listing":"A1","qty":10)") +
-               ev(5, "10:00:03", R"("type":"receipt","sku":"S1","loc":"W1","qty":5)"));
+    live.apply(
+        ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
+        ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")") +
+        ev(3, "10:00:01", R"("type":"receipt","sku":"S1","loc":"W1","qty":10)") +
+        ev(4, "10:00:02", R"("type":"channel.level","channel":"amazon","listing":"A1","qty":10)") +
+        ev(5, "10:00:03", R"("type":"receipt","sku":"S1","loc":"W1","qty":5)"));
     live.take_new_divergences();
     CHECK(live.open_divergences().empty());
     // The channel still shows 10 of 15: the default grace, 120 s, runs from 10:00:03.
@@ -210,11 +213,12 @@ TEST_CASE("the publisher is told each listing whose expected changed, once per b
     live_options options = options_with(2);
     options.track_expected_changes = true;
     live_engine live(options);
-    live.apply(ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
-               ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")") +
-               ev(3, "10:00:00", R"("type":"listing","channel":"ebay","listing":"E1","sku":"S1")") +
-               ev(4, "10:00:01", R"("type":"receipt","sku":"S1","loc":"W1","qty":10)") +
-               ev(5, "10:00:02", R"("type":"receipt","sku":"S1","loc":"W2","qty":5)"));
+    live.apply(
+        ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
+        ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")") +
+        ev(3, "10:00:00", R"("type":"listing","channel":"ebay","listing":"E1","sku":"S1")") +
+        ev(4, "10:00:01", R"("type":"receipt","sku":"S1","loc":"W1","qty":10)") +
+        ev(5, "10:00:02", R"("type":"receipt","sku":"S1","loc":"W2","qty":5)"));
     auto changes = live.take_expected_changes();
     REQUIRE(changes.size() == 2);
     CHECK(changes[0].channel == "amazon");
@@ -226,9 +230,11 @@ TEST_CASE("the publisher is told each listing whose expected changed, once per b
     CHECK(changes[1].listing == "E1");
     CHECK(live.take_expected_changes().empty());
     // An observation changes nothing to publish; an order does.
-    live.apply(ev(6, "10:00:03", R"("type":"channel.level","channel":"amazon","listing":"A1","qty":15)"));
+    live.apply(
+        ev(6, "10:00:03", R"("type":"channel.level","channel":"amazon","listing":"A1","qty":15)"));
     CHECK(live.take_expected_changes().empty());
-    live.apply(ev(7, "10:00:04", R"("type":"order","order":"O1","sku":"S1","channel":"ebay","qty":3,"loc":"W1")"));
+    live.apply(ev(7, "10:00:04",
+                  R"("type":"order","order":"O1","sku":"S1","channel":"ebay","qty":3,"loc":"W1")"));
     changes = live.take_expected_changes();
     REQUIRE(changes.size() == 2);
     CHECK(changes[0].expected == 12);
@@ -236,7 +242,8 @@ TEST_CASE("the publisher is told each listing whose expected changed, once per b
     CHECK(changes[0].on_hand_total == 15);
 
     live_engine untracked(options_with(1));
-    untracked.apply(ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
-                    ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")"));
+    untracked.apply(
+        ev(1, "10:00:00", R"("type":"sku","sku":"S1")") +
+        ev(2, "10:00:00", R"("type":"listing","channel":"amazon","listing":"A1","sku":"S1")"));
     CHECK(untracked.take_expected_changes().empty());
 }

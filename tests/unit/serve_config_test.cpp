@@ -48,14 +48,15 @@ TEST_CASE("the sample config loads, and its policies are events the engine appli
     live_engine live(options);
     const batch_result result = live.apply(events);
     CHECK(result.rejected == 0);
-    CHECK(result.accepted == 7);  // grace, 2 buffers, 3 channels, ebay's grace
+    CHECK(result.accepted == 7); // grace, 2 buffers, 3 channels, ebay's grace
     CHECK(events.find(R"("id":"weave-config-7-1")") != std::string::npos);
 }
 
 TEST_CASE("a bad config names the file, the key and the problem") {
     CHECK(error_of("shards = 0\n").find("shards: must be between 1 and 256") != std::string::npos);
     CHECK(error_of("colour = 1\n").find("colour: unknown setting") != std::string::npos);
-    CHECK(error_of("[channels.ebay]\nshare = 101\n").find("channels.ebay.share") != std::string::npos);
+    CHECK(error_of("[channels.ebay]\nshare = 101\n").find("channels.ebay.share") !=
+          std::string::npos);
     CHECK(error_of("[buffers]\nD = 1\n").find("classes are A, B and C") != std::string::npos);
     CHECK(error_of("listen = 7\n").find("listen: must be a string") != std::string::npos);
     CHECK(error_of("[[[\n").find("weave-serve-config-bad.toml") != std::string::npos);
@@ -64,8 +65,8 @@ TEST_CASE("a bad config names the file, the key and the problem") {
 TEST_CASE("listening beyond loopback needs a token") {
     http::serve_config config;
     http::parse_listen("0.0.0.0:7070", config);
-    CHECK_THROWS_WITH_AS(http::finish_config(config),
-                         doctest::Contains("needs a bearer token"), std::runtime_error);
+    CHECK_THROWS_WITH_AS(http::finish_config(config), doctest::Contains("needs a bearer token"),
+                         std::runtime_error);
     http::parse_listen("127.0.0.1:8080", config);
     CHECK_NOTHROW(http::finish_config(config));
     CHECK(config.port == 8080);

@@ -30,19 +30,19 @@ struct live_options {
 struct listing_change {
     std::string channel, listing, sku;
     int64_t expected = 0;
-    std::optional<int64_t> observed;  // what the channel last showed; none: never seen
-    int64_t on_hand_total = 0;        // the SKU's on_hand over every location
+    std::optional<int64_t> observed; // what the channel last showed; none: never seen
+    int64_t on_hand_total = 0;       // the SKU's on_hand over every location
     bool retired = false;
 };
 
 struct batch_reject {
-    uint64_t line;  // 1-based, within the batch
+    uint64_t line; // 1-based, within the batch
     reject_reason reason;
     field_name field;
 };
 
 struct batch_result {
-    uint64_t lines = 0;  // blank lines included
+    uint64_t lines = 0; // blank lines included
     uint64_t accepted = 0;
     uint64_t duplicates = 0;
     uint64_t rejected = 0;
@@ -55,7 +55,7 @@ struct live_divergence {
     divergence_layer layer = divergence_layer::unexplained;
     divergence_cause cause = divergence_cause::channel_edit;
     std::string channel;
-    std::string json;  // one divergences.ndjson record, without the line end
+    std::string json; // one divergences.ndjson record, without the line end
 };
 
 struct live_counters {
@@ -76,7 +76,7 @@ public:
     // Parses a batch on the calling thread; thread-safe. The batch's bytes must outlive `apply`.
     void parse(std::string_view batch, parsed_chunk& out) const;
     batch_result apply(std::string_view batch, const parsed_chunk& parsed);
-    batch_result apply(std::string_view batch);  // parse + apply
+    batch_result apply(std::string_view batch); // parse + apply
     // Event time passed on the wall clock with no event: deadlines before `watermark_us` fire.
     void advance_clock(int64_t watermark_us);
 
@@ -85,8 +85,8 @@ public:
     // The open divergences now (open records), sorted as in divergences.ndjson.
     std::vector<live_divergence> open_divergences() const;
 
-    std::string report_body() const;  // report.json up to its timing object
-    std::string state() const;        // state.ndjson
+    std::string report_body() const; // report.json up to its timing object
+    std::string state() const;       // state.ndjson
     // One SKU's stock, reservations, in-transit and listings as a JSON object; nullopt when the
     // SKU is not defined.
     std::optional<std::string> sku_json(std::string_view sku) const;
