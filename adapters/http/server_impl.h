@@ -118,6 +118,8 @@ struct server::impl {
     void publish_changes();
     // `{"line":N,"reason":"…"}` per rejected line of the batch, comma-separated.
     static void append_rejects(std::string& body, const batch_result& result);
+    // 429 with Retry-After: every in-flight place is taken (back-pressure, never a queue).
+    void refuse_busy(httplib::Response& response);
     void post_events(const httplib::Request& request, httplib::Response& response);
     void post_webhook(const httplib::Request& request, httplib::Response& response);
 

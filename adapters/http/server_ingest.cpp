@@ -64,6 +64,12 @@ void server::impl::append_rejects(std::string& body, const batch_result& result)
     }
 }
 
+void server::impl::refuse_busy(httplib::Response& response) {
+    refused_busy++;
+    response.set_header("Retry-After", "1");
+    json_error(response, 429, "too many batches in flight; retry");
+}
+
 void server::impl::post_events(const httplib::Request& request, httplib::Response& response) {
     const int64_t received_ns = steady_ns();
     if (!admit(request, response)) return;
@@ -76,12 +82,7 @@ void server::impl::post_events(const httplib::Request& request, httplib::Respons
         return;
     }
     const inflight_slot slot(*this);
-    if (!slot.taken()) {
-        refused_busy++;
-        response.set_header("Retry-After", "1");
-        json_error(response, 429, "too many batches in flight; retry");
-        return;
-    }
+    if (!slot.taken()) return refuse_busy(response);
 
     parsed_chunk parsed;
     engine->parse(request.body, parsed);
@@ -170,12 +171,7 @@ void server::impl::post_webhook(const httplib::Request& request, httplib::Respon
         if (delivery.topic.empty()) delivery.topic = request.get_header_value("X-WC-Webhook-Topic");
     }
     const inflight_slot slot(*this);
-    if (!slot.taken()) {
-        refused_busy++;
-        response.set_header("Retry-After", "1");
-        json_error(response, 429, "too many batches in flight; retry");
-        return;
-    }
+    if (!slot.taken()) return refuse_busy(response);
     delivery.received_us = wall_us();
     delivery.body = request.body;
     uint64_t lsn = 0;
