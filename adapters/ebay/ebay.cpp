@@ -8,7 +8,7 @@
 
 #include "ebay/ebay_internal.h"
 #include "weave/assert.h"
-#include "woocommerce/json_values.h"
+#include "channels/json_values.h"
 
 namespace weave::channels {
 
@@ -21,13 +21,6 @@ std::optional<int64_t> quantities::shown(const std::string& sku) const {
     if (item_found == item.end()) return offer_found->second;
     if (offer_found == offer.end()) return item_found->second;
     return std::min(item_found->second, offer_found->second);
-}
-
-std::string delivery_stamp(const payload_context& context) {
-    if (!context.delivery_id.empty()) return context.delivery_id;
-    std::string stamp = "r";
-    stamp += std::to_string(context.received_us);
-    return stamp;
 }
 
 std::string event_id(std::string_view kind, std::string_view sku, std::string_view stamp) {
@@ -100,7 +93,7 @@ void emit_level(ebay::batch& b, const std::string& sku) {
     const std::optional<int64_t> shown = b.state.shown(sku);
     if (!shown) return;
     WEAVE_ASSERT(*shown >= 0 && *shown <= json_qty_abs_max);
-    event_line(ebay::event_id("level", sku, ebay::delivery_stamp(b.context)), b.context.received_us,
+    event_line(ebay::event_id("level", sku, delivery_stamp(b.context)), b.context.received_us,
                "channel.level")
         .text("channel", ebay::channel_name)
         .text("listing", sku)

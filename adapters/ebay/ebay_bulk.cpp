@@ -14,7 +14,7 @@
 
 #include "ebay/ebay_internal.h"
 #include "weave/assert.h"
-#include "woocommerce/json_values.h"
+#include "channels/json_values.h"
 
 namespace weave::channels::ebay {
 

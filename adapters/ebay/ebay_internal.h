@@ -32,9 +32,6 @@ struct batch {
     quantities& state;
 };
 
-// What tells two observations apart, since eBay's inventory payloads carry no time and no
-// identity of their own: the transport's delivery id, else the receive time ("r<us>").
-std::string delivery_stamp(const payload_context& context);
 std::string event_id(std::string_view kind, std::string_view sku, std::string_view stamp);
 
 // {"request": <bulkUpdatePriceQuantity request>, "response": <its response>} -> publish.ack.

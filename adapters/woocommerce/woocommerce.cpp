@@ -4,19 +4,12 @@
 
 #include <vector>
 
-#include "woocommerce/json_values.h"
+#include "channels/json_values.h"
 #include "woocommerce/woocommerce_internal.h"
 
 namespace weave::channels {
 
 namespace woo {
-
-std::string delivery_stamp(const payload_context& context) {
-    if (!context.delivery_id.empty()) return context.delivery_id;
-    std::string stamp = "r";
-    stamp += std::to_string(context.received_us);
-    return stamp;
-}
 
 } // namespace woo
 

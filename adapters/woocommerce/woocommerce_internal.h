@@ -26,9 +26,6 @@ struct batch {
     std::set<std::string> managed_ids;
 };
 
-// What tells two observations of the same object apart when the payload carries no time of
-// its own: the transport's delivery id, else the receive time ("r<microseconds>").
-std::string delivery_stamp(const payload_context& context);
 
 // A product, a variation or a wc-analytics stock row (`item` holds everything), or a report
 // row (`identity` holds product_id, `item` is its extended_info).

@@ -10,7 +10,7 @@
 #include <simdjson.h>
 
 #include "weave/assert.h"
-#include "woocommerce/json_values.h"
+#include "channels/json_values.h"
 #include "woocommerce/woocommerce_internal.h"
 
 namespace weave::channels::woo {

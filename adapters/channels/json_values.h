@@ -1,7 +1,7 @@
 #pragma once
 // Reading the values channel payloads carry loosely typed (WooCommerce's stock_quantity as 12,
 // "12", 12.0 or "12.5"; ids as numbers or strings) the one way docs/adapters.md allows: a
-// quantity is taken only when it is an exact SPEC integer, never rounded. Shared by the
+// quantity is taken only when it is an exact SPEC integer, never rounded. Used by the
 // WooCommerce and eBay adapters; nothing here is specific to either.
 #include <cstdint>
 #include <optional>
@@ -55,5 +55,10 @@ std::string where_index(std::string_view base, std::string_view key, size_t inde
 std::string where_key(std::string_view base, std::string_view key);
 
 void add_reject(conversion& out, std::string where, std::string_view reason);
+
+// What tells two observations apart when a payload carries no time and no identity of its own
+// (eBay inventory items, WooCommerce stock rows): the transport's delivery id, else the receive
+// time ("r<microseconds>").
+std::string delivery_stamp(const payload_context& context);
 
 } // namespace weave::channels

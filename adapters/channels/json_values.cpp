@@ -1,4 +1,4 @@
-#include "woocommerce/json_values.h"
+#include "channels/json_values.h"
 
 #include <charconv>
 #include <cmath>
@@ -151,6 +151,13 @@ std::string where_key(std::string_view base, std::string_view key) {
 
 void add_reject(conversion& out, std::string where, std::string_view reason) {
     out.rejects.push_back(payload_reject{std::move(where), std::string(reason)});
+}
+
+std::string delivery_stamp(const payload_context& context) {
+    if (!context.delivery_id.empty()) return context.delivery_id;
+    std::string stamp = "r";
+    stamp += std::to_string(context.received_us);
+    return stamp;
 }
 
 } // namespace weave::channels
