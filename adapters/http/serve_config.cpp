@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <toml++/toml.h>
 
+#include "channels/channel_adapter.h"
 #include "weave/time.h"
 
 namespace weave::http {
@@ -37,24 +38,6 @@ std::string string_at(const toml::node_view<toml::node>& node, const std::string
                       const std::string& key) {
     if (!node.is_string()) bad(path, key, "must be a string");
     return *node.value<std::string>();
-}
-
-void append_json_text(std::string& out, const std::string& text) {
-    out += '"';
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
 }
 
 void load_sources(const toml::table& root, const std::string& path, serve_config& config) {
@@ -309,15 +292,14 @@ std::string config_policy_events(const serve_config& config, int64_t ts_us, uint
                          "\",\"units\":" + std::to_string(units));
     }
     for (const auto& [name, settings] : config.channels) {
-        std::string channel;
-        append_json_text(channel, name);
+        const std::string channel = channels::json_quote(name);
         if (settings.locations || settings.share || settings.max) {
             std::string body = "\"type\":\"policy.channel\",\"channel\":" + channel;
             if (settings.locations) {
                 body += ",\"locations\":[";
                 for (size_t i = 0; i < settings.locations->size(); i++) {
                     if (i > 0) body += ',';
-                    append_json_text(body, (*settings.locations)[i]);
+                    body += channels::json_quote((*settings.locations)[i]);
                 }
                 body += ']';
             }

@@ -55,13 +55,10 @@ bool same_secret(const std::string& given, const std::string& expected) {
 } // namespace
 
 void json_error(httplib::Response& response, int status, const std::string& message) {
+    // The message may quote the request (a SKU, a layer): json_quote escapes control bytes too.
     std::string body = "{\"error\":";
-    body += '"';
-    for (const char c : message) {
-        if (c == '"' || c == '\\') body += '\\';
-        body += c;
-    }
-    body += "\",\"status\":" + std::to_string(status) + "}\n";
+    body += channels::json_quote(message);
+    body += ",\"status\":" + std::to_string(status) + "}\n";
     response.status = status;
     response.set_content(body, "application/json");
 }

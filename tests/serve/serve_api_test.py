@@ -126,6 +126,9 @@ def main(binary, work):
         check(body["divergences"] == [], "filters drop other layers")
         status, body = server.get_json("/v1/divergences?layer=bogus")
         check(status == 400, "an unknown layer is 400")
+        status, body = server.get_json("/v1/divergences?layer=bo%0Ag%22us")
+        check(status == 400 and "bo\ng\"us" in body["error"],
+              "an error quoting the request is valid JSON, control bytes escaped: %s" % body)
 
         status, _, raw = server.request("GET", "/v1/report")
         check(status == 200 and b'"timing":{"wall_s":' in raw, "the report has its timing")

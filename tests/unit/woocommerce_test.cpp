@@ -14,7 +14,7 @@
 #include "ndjson/event_parser.h"
 #include "test_support.h"
 #include "weave/live.h"
-#include "woocommerce/json_values.h"
+#include "channels/json_values.h"
 #include "woocommerce/woocommerce.h"
 
 using namespace weave;
