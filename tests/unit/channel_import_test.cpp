@@ -14,13 +14,6 @@ namespace {
 
 const std::string channels = std::string(WEAVE_SOURCE_DIR) + "/data/channels/";
 
-size_t lines_of(const std::string& text) {
-    size_t lines = 0;
-    for (const char c : text)
-        lines += c == '\n';
-    return lines;
-}
-
 } // namespace
 
 TEST_CASE("weave import turns each channel's payloads into a log replay accepts") {
@@ -41,8 +34,8 @@ TEST_CASE("weave import turns each channel's payloads into a log replay accepts"
         INFO(c.args);
         REQUIRE(run_weave("import " + c.args + out, dir) == 0);
         const std::string log = read_file(dir / "log.ndjson");
-        if (c.events != 0) CHECK(lines_of(log) == c.events);
-        CHECK(lines_of(log) > 0);
+        if (c.events != 0) CHECK(lines_of(log).size() == c.events);
+        CHECK(!lines_of(log).empty());
         CHECK(read_file(dir / "stderr.txt").find(" events, ") != std::string::npos);
         // Every line is an event the engine parses (rejects here would be unknown SKUs etc.,
         // never malformed lines).

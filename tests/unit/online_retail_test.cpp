@@ -50,17 +50,6 @@ import_result import_rows(const std::string& rows, const retail::import_options&
     return import_texts({{"d", std::string(header) + rows}}, options);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        const size_t end = text.find('\n', start);
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
 std::vector<std::string> csv_texts(std::string_view csv, retail::csv_cursor& cursor,
                                    retail::csv_status& status) {
     std::vector<retail::csv_field> fields;

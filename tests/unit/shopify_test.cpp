@@ -16,6 +16,7 @@
 
 using namespace weave;
 using namespace weave::channels;
+using weave_test::lines_of;
 
 namespace {
 
@@ -44,17 +45,6 @@ conversion run(channel_adapter& adapter, std::string_view payload, std::string k
     context.delivery_id = std::move(delivery_id);
     context.received_us = received_us;
     return adapter.convert(payload, context);
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        const size_t end = text.find('\n', start);
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
 }
 
 bool has_reject(const conversion& out, std::string_view where, std::string_view reason) {
