@@ -262,6 +262,16 @@ std::optional<line_sku> session::resolve_sku(element line_item, const std::strin
     return std::nullopt;
 }
 
+std::optional<session::line_item> session::read_line_item(element line, const std::string& where) {
+    line_item item;
+    if (!require_id(line, "id", where, item.id)) return std::nullopt;
+    if (!require_positive_quantity(line, "quantity", where, item.qty)) return std::nullopt;
+    auto sku = resolve_sku(line, where);
+    if (!sku) return std::nullopt;
+    item.sku = std::move(*sku);
+    return item;
+}
+
 // ---- helpers shared by the converters ----
 
 sku_check check_sku(std::string_view sku) {

@@ -59,6 +59,15 @@ struct session {
     // A line item's SKU (`sku`, else its known `variant_id`'s listing); rejects `missing_sku` /
     // `bad_sku` at `where` when it has neither.
     std::optional<line_sku> resolve_sku(simdjson::dom::element line_item, const std::string& where);
+
+    // An order's or a fulfillment's line item: its id, a quantity > 0 and its SKU, each
+    // rejected as above when it cannot be read (nullopt then).
+    struct line_item {
+        uint64_t id = 0;
+        int64_t qty = 0;
+        line_sku sku;
+    };
+    std::optional<line_item> read_line_item(simdjson::dom::element line, const std::string& where);
 };
 
 // A SKU the adapter writes: not empty, not only blanks, at most shopify_sku_bytes_max bytes.

@@ -59,16 +59,12 @@ void convert_order(session& s, const part& order) {
     if (!at) return;
     const std::string* loc = order_location(s, order.object);
     for_each_line(s, order, "line_items", [&](element line, const std::string& path) {
-        uint64_t line_id = 0;
-        int64_t qty = 0;
-        if (!s.require_id(line, "id", path, line_id)) return;
-        if (!s.require_positive_quantity(line, "quantity", path, qty)) return;
-        const auto sku = s.resolve_sku(line, path);
-        if (!sku) return;
-        event_line event(event_id("order", order_id, line_id), at->us, "order");
-        event.text("order", order_ref(order_id, line_id));
-        add_sku(event, *sku);
-        event.integer("qty", qty);
+        const auto item = s.read_line_item(line, path);
+        if (!item) return;
+        event_line event(event_id("order", order_id, item->id), at->us, "order");
+        event.text("order", order_ref(order_id, item->id));
+        add_sku(event, item->sku);
+        event.integer("qty", item->qty);
         if (loc != nullptr) event.text("loc", *loc);
         event.append_to(s.out);
     });
@@ -130,17 +126,13 @@ void convert_fulfillment(session& s, const part& fulfillment) {
                                   (location_status == field_status::ok && loc == nullptr);
     for_each_line(s, fulfillment, "line_items", [&](element line, const std::string& path) {
         if (location_unknown) return s.reject(path, "unknown_location");
-        uint64_t line_id = 0;
-        int64_t qty = 0;
-        if (!s.require_id(line, "id", path, line_id)) return;
-        if (!s.require_positive_quantity(line, "quantity", path, qty)) return;
-        const auto sku = s.resolve_sku(line, path);
-        if (!sku) return;
-        event_line event(event_id("ship", fulfillment_id, line_id), at->us, "ship");
-        event.text("order", order_ref(order_id, line_id));
-        add_sku(event, *sku);
+        const auto item = s.read_line_item(line, path);
+        if (!item) return;
+        event_line event(event_id("ship", fulfillment_id, item->id), at->us, "ship");
+        event.text("order", order_ref(order_id, item->id));
+        add_sku(event, item->sku);
         if (loc != nullptr) event.text("loc", *loc);
-        event.integer("qty", qty);
+        event.integer("qty", item->qty);
         event.append_to(s.out);
     });
 }
