@@ -13,15 +13,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_support import EventStream, Server, event, free_port, sanitizer_reports  # noqa: E402
-
-failures = []
+from serve_support import Checks, EventStream, Server, event, free_port  # noqa: E402
 
 
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
+
+check = Checks()
 
 
 def replay(binary, lines, out_dir):
@@ -241,13 +237,7 @@ def main(binary, work):
     check(refused.returncode == 2 and b"token" in refused.stderr,
           "listening beyond loopback without a token is refused")
 
-    for report in sanitizer_reports(work):
-        check(False, "sanitizer report in a server log: " + report)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("serve API: all checks passed")
-    return 0
+    return check.finish(work, "serve API")
 
 
 if __name__ == "__main__":

@@ -19,16 +19,12 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_support import Server, event, sanitizer_reports  # noqa: E402
+from serve_support import Checks, Server, event  # noqa: E402
 
-failures = []
 SECRET = b"hush-this-is-the-shopify-app-secret"
 
 
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
+check = Checks()
 
 
 def shopify_post(server, topic, payload, delivery, secret=SECRET, signature=None):
@@ -151,13 +147,7 @@ def main(binary, work):
     finally:
         server.stop()
 
-    for report in sanitizer_reports(work):
-        check(False, "sanitizer report in a server log: " + report)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("serve channels: all checks passed")
-    return 0
+    return check.finish(work, "serve channels")
 
 
 if __name__ == "__main__":

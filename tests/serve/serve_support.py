@@ -134,6 +134,28 @@ class EventStream:
         self.connection.close()
 
 
+class Checks:
+    """check(condition, what) records a failure and goes on; finish() adds any sanitizer report
+    in the server logs of `work` and gives the exit status."""
+
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, condition, what):
+        if not condition:
+            self.failures.append(what)
+            print("FAIL:", what, flush=True)
+
+    def finish(self, work, name):
+        for report in sanitizer_reports(work):
+            self(False, "sanitizer report in a server log: " + report)
+        if self.failures:
+            print("%d failure(s)" % len(self.failures))
+            return 1
+        print("%s: all checks passed" % name)
+        return 0
+
+
 def sanitizer_reports(work):
     """Sanitizer reports in the server logs of a test's work directory (the servers run the
     sanitizer builds' binary in CI): a race or a leak at shutdown must fail the test too."""
