@@ -143,9 +143,9 @@ void server::impl::get_metrics(const httplib::Request& request, httplib::Respons
         source_rejects = payload_rejects;
         publish_failures = publish_errors;
         by_cause = divergences_by_cause;
-        for (const live_divergence& d : engine->open_divergences()) {
-            open_by[{std::string(divergence_layer_names[static_cast<size_t>(d.layer)]),
-                     d.channel}]++;
+        for (const auto& [key, count] : engine->open_divergence_counts()) {
+            open_by[{std::string(divergence_layer_names[static_cast<size_t>(key.first)]),
+                     key.second}] += count;
         }
         lag_sum = engine->publish_lag_histogram(lag_bounds_ms, lag_counts);
     }

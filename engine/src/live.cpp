@@ -257,6 +257,17 @@ std::vector<live_divergence> live_engine::open_divergences() const {
     return out;
 }
 
+std::map<std::pair<divergence_layer, std::string>, uint64_t>
+live_engine::open_divergence_counts() const {
+    std::map<std::pair<divergence_layer, std::string>, uint64_t> counts;
+    for (size_t l = 0; l < _impl->open.size(); l++) {
+        if (!_impl->is_open[l]) continue;
+        const divergence_record& d = _impl->open[l];
+        counts[{layer_of(d.cause), std::string(_impl->route->channel_names().name(d.channel))}]++;
+    }
+    return counts;
+}
+
 std::string live_engine::report_body() const {
     return format_report_body(*_impl->route, _impl->const_engines());
 }

@@ -207,6 +207,11 @@ TEST_CASE("the wall clock fires a grace deadline when no event comes") {
     REQUIRE(opened.size() == 1);
     CHECK(opened[0].json.find(R"("seq":null)") != std::string::npos);
     CHECK(opened[0].json.find(R"("listing":"A1")") != std::string::npos);
+    const auto counts = live.open_divergence_counts();
+    REQUIRE(counts.size() == 1);
+    CHECK(counts.begin()->first.first == opened[0].layer);
+    CHECK(counts.begin()->first.second == "amazon");
+    CHECK(counts.begin()->second == 1);
 }
 
 TEST_CASE("the publisher is told each listing whose expected changed, once per batch") {

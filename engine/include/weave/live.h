@@ -7,6 +7,7 @@
 // Threading: `parse` may run on any thread, concurrently. Everything else is called by one thread
 // at a time (the caller holds its sequencer lock, the one that also orders the write-ahead log).
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,8 @@ public:
     std::vector<live_divergence> take_new_divergences();
     // The open divergences now (open records), sorted as in divergences.ndjson.
     std::vector<live_divergence> open_divergences() const;
+    // How many are open, by (layer, channel), without formatting them (for metrics scrapes).
+    std::map<std::pair<divergence_layer, std::string>, uint64_t> open_divergence_counts() const;
 
     std::string report_body() const; // report.json up to its timing object
     std::string state() const;       // state.ndjson
