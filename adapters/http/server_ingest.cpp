@@ -109,7 +109,7 @@ void server::impl::post_events(const httplib::Request& request, httplib::Respons
             return;
         }
         lsn = log->append(record_batch, request.body);
-        result = engine->apply(request.body, parsed);
+        result = engine->apply(parsed);
         for (const batch_reject& reject : result.rejects) {
             rejects_by_reason[reject_text(reject.reason, reject.field)]++;
         }

@@ -197,10 +197,10 @@ void live_engine::parse(std::string_view batch, parsed_chunk& out) const {
 batch_result live_engine::apply(std::string_view batch) {
     parsed_chunk parsed;
     parse(batch, parsed);
-    return apply(batch, parsed);
+    return apply(parsed);
 }
 
-batch_result live_engine::apply(std::string_view, const parsed_chunk& parsed) {
+batch_result live_engine::apply(const parsed_chunk& parsed) {
     router& route = *_impl->route;
     const router_counters before = route.counters();
     const uint64_t base = route.lines_routed();

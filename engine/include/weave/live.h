@@ -74,9 +74,10 @@ public:
     live_engine(const live_engine&) = delete;
     live_engine& operator=(const live_engine&) = delete;
 
-    // Parses a batch on the calling thread; thread-safe. The batch's bytes must outlive `apply`.
+    // Parses a batch on the calling thread; thread-safe. The parsed chunk holds its own copy of
+    // the strings, so the batch's bytes are not needed afterwards.
     void parse(std::string_view batch, parsed_chunk& out) const;
-    batch_result apply(std::string_view batch, const parsed_chunk& parsed);
+    batch_result apply(const parsed_chunk& parsed);
     batch_result apply(std::string_view batch); // parse + apply
     // Event time passed on the wall clock with no event: deadlines before `watermark_us` fire.
     void advance_clock(int64_t watermark_us);
