@@ -43,7 +43,7 @@ class Server:
                 status, _, _ = self.request("GET", "/readyz", timeout=1)
                 if status == 200:
                     return
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
             time.sleep(0.05)
         raise RuntimeError("weave serve not ready after %ds:\n%s" % (timeout, self.stderr()))
