@@ -1,7 +1,6 @@
 #include "amazon/amazon_json.h"
 
-#include <cmath>
-
+#include "channels/json_values.h"
 #include "weave/time.h"
 
 namespace weave::channels::amazon {
@@ -38,59 +37,12 @@ std::optional<dom::array> array_member(dom::element parent, std::string_view key
     return array;
 }
 
-namespace {
-
-// `"12"`, `"-3"`, `"12.00"`: digits with an optional sign and an all-zero fraction.
-field_status quantity_of_text(std::string_view text, int64_t& out) {
-    size_t i = 0;
-    const bool negative = !text.empty() && text[0] == '-';
-    if (negative) i++;
-    const size_t digits_begin = i;
-    int64_t value = 0;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; i++) {
-        value = value * 10 + (text[i] - '0');
-        if (value > qty_abs_max) return field_status::bad;
-    }
-    if (i == digits_begin) return field_status::bad;
-    if (i < text.size() && text[i] == '.') {
-        i++;
-        if (i == text.size()) return field_status::bad;
-        for (; i < text.size() && text[i] == '0'; i++) {
-        }
-    }
-    if (i != text.size()) return field_status::bad;
-    out = negative ? -value : value;
-    return field_status::ok;
-}
-
-} // namespace
-
 field_status quantity_of(dom::element value, int64_t& out) {
-    switch (value.type()) {
-    case dom::element_type::INT64: {
-        const int64_t number = value.get_int64().value_unsafe();
-        if (number > qty_abs_max || number < -qty_abs_max) return field_status::bad;
-        out = number;
-        return field_status::ok;
-    }
-    case dom::element_type::UINT64:
-        return field_status::bad; // above INT64_MAX: far out of range
-    case dom::element_type::DOUBLE: {
-        const double number = value.get_double().value_unsafe();
-        if (!std::isfinite(number) || std::trunc(number) != number ||
-            std::fabs(number) > static_cast<double>(qty_abs_max)) {
-            return field_status::bad;
-        }
-        out = static_cast<int64_t>(number);
-        return field_status::ok;
-    }
-    case dom::element_type::STRING:
-        return quantity_of_text(value.get_string().value_unsafe(), out);
-    case dom::element_type::NULL_VALUE:
-        return field_status::null;
-    default:
-        return field_status::bad;
-    }
+    if (value.is_null()) return field_status::null;
+    const quantity_read read = channels::read_quantity(value);
+    if (read.status != quantity_status::ok) return field_status::bad;
+    out = read.value;
+    return field_status::ok;
 }
 
 field_status read_quantity(dom::element parent, std::string_view key, int64_t& out) {

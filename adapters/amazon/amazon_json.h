@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "channels/channel_adapter.h"
+#include "weave/limits.h"
 
 namespace weave::channels::amazon {
 
@@ -18,8 +19,6 @@ inline constexpr std::string_view channel_name = "amazon";
 // Identity strings (SKUs, order ids, notification ids) longer than this are refused, so that an
 // event line stays far below the engine's line_bytes_max (Amazon's own SKUs are <= 40 bytes).
 inline constexpr size_t text_bytes_max = 1024;
-// SPEC §2: |qty| <= 1e9.
-inline constexpr int64_t qty_abs_max = 1'000'000'000;
 
 enum class field_status : uint8_t {
     ok,

@@ -1,6 +1,5 @@
 #include "channels/json_values.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "weave/assert.h"
@@ -15,7 +14,7 @@ using simdjson::dom::element_type;
 using simdjson::dom::object;
 
 quantity_read checked(int64_t value) {
-    if (value < -json_qty_abs_max || value > json_qty_abs_max) {
+    if (value < -qty_abs_max || value > qty_abs_max) {
         return {quantity_status::bad, 0};
     }
     return {quantity_status::ok, value};
@@ -24,29 +23,34 @@ quantity_read checked(int64_t value) {
 quantity_read from_double(double value) {
     // Whole and within range, checked before the cast so that it is defined.
     if (!std::isfinite(value) || std::floor(value) != value ||
-        std::fabs(value) > static_cast<double>(json_qty_abs_max)) {
+        std::fabs(value) > static_cast<double>(qty_abs_max)) {
         return {quantity_status::bad, 0};
     }
     const auto integer = static_cast<int64_t>(value);
-    WEAVE_ASSERT(integer >= -json_qty_abs_max && integer <= json_qty_abs_max);
+    WEAVE_ASSERT(integer >= -qty_abs_max && integer <= qty_abs_max);
     return {quantity_status::ok, integer};
 }
 
-// "12" or "12.0"; the whole string must be the number (no spaces, no sign but '-').
-quantity_read from_text(std::string_view text) {
-    const char* const first = text.data();
-    const char* const last = text.data() + text.size();
-    if (text.empty()) return {quantity_status::bad, 0};
-    int64_t integer = 0;
-    auto [end, error] = std::from_chars(first, last, integer);
-    if (error == std::errc() && end == last) return checked(integer);
-    double number = 0;
-    auto [double_end, double_error] = std::from_chars(first, last, number);
-    if (double_error == std::errc() && double_end == last) return from_double(number);
-    return {quantity_status::bad, 0};
-}
-
 } // namespace
+
+quantity_read read_quantity_text(std::string_view text) noexcept {
+    size_t at = 0;
+    const bool negative = !text.empty() && text[0] == '-';
+    if (negative) at++;
+    const size_t digits_begin = at;
+    int64_t integer = 0;
+    for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; at++) {
+        integer = integer * 10 + (text[at] - '0');
+        if (integer > qty_abs_max) return {quantity_status::bad, 0};
+    }
+    if (at == digits_begin) return {quantity_status::bad, 0};
+    if (at < text.size() && text[at] == '.') {
+        if (++at == text.size()) return {quantity_status::bad, 0};
+        while (at < text.size() && text[at] == '0') at++;
+    }
+    if (at != text.size()) return {quantity_status::bad, 0};
+    return {quantity_status::ok, negative ? -integer : integer};
+}
 
 quantity_read read_quantity(element value) noexcept {
     switch (value.type()) {
@@ -68,7 +72,7 @@ quantity_read read_quantity(element value) noexcept {
     case element_type::STRING: {
         std::string_view text;
         if (value.get(text)) return {quantity_status::bad, 0};
-        return from_text(text);
+        return read_quantity_text(text);
     }
     default:
         return {quantity_status::bad, 0};

@@ -2,7 +2,8 @@
 // Reading the values channel payloads carry loosely typed (WooCommerce's stock_quantity as 12,
 // "12", 12.0 or "12.5"; ids as numbers or strings) the one way docs/adapters.md allows: a
 // quantity is taken only when it is an exact SPEC integer, never rounded. Used by the
-// WooCommerce and eBay adapters; nothing here is specific to either.
+// WooCommerce and eBay adapters (and the quantity reader by all of them); nothing here is
+// specific to one channel.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,11 +12,9 @@
 #include <simdjson.h>
 
 #include "channels/channel_adapter.h"
+#include "weave/limits.h"
 
 namespace weave::channels {
-
-// SPEC §2: |qty| <= 1,000,000,000.
-inline constexpr int64_t json_qty_abs_max = 1'000'000'000;
 
 enum class quantity_status : uint8_t {
     ok,
@@ -28,9 +27,14 @@ struct quantity_read {
     int64_t value = 0;
 };
 
-// An integer, a whole double (12.0), or a string holding either ("12", "12.0"); anything
-// else (12.5, "12.5", " 12", true, {}) is `bad`.
+// An integer, a whole double (12.0), or a string of an optional '-', digits and an optional
+// all-zero fraction ("12", "-3", "12.00"); anything else (12.5, "12.5", " 12", "1e3", true, {})
+// is `bad`. The one quantity reader of every channel adapter (Shopify and Amazon wrap it in
+// their own field statuses), so that "12.0" means the same wherever it arrives.
 quantity_read read_quantity(simdjson::dom::element value) noexcept;
+// The string rule alone, `-?[0-9]+(\.0+)?` within SPEC's range: "12", "-3", "12.00"; no spaces,
+// no '+', no exponent, no "12.", no "inf" or "nan".
+quantity_read read_quantity_text(std::string_view text) noexcept;
 // The field `key` of `object` read as above; `absent` when the field is missing or null.
 quantity_read read_quantity_field(simdjson::dom::object object, std::string_view key) noexcept;
 

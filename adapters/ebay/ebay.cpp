@@ -92,7 +92,7 @@ void add_distributions(ebay::batch& b, object ship_to, const std::string& where)
 void emit_level(ebay::batch& b, const std::string& sku) {
     const std::optional<int64_t> shown = b.state.shown(sku);
     if (!shown) return;
-    WEAVE_ASSERT(*shown >= 0 && *shown <= json_qty_abs_max);
+    WEAVE_ASSERT(*shown >= 0 && *shown <= qty_abs_max);
     event_line(ebay::event_id("level", sku, delivery_stamp(b.context)), b.context.received_us,
                "channel.level")
         .text("channel", ebay::channel_name)

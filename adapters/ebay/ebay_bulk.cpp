@@ -184,7 +184,7 @@ void write_ack(batch& b, const sku_ack& ack, const request_index& index) {
         if (item_qty) b.state.item[ack.sku] = *item_qty;
         if (ack.offer_qty) b.state.offer[ack.sku] = *ack.offer_qty;
     }
-    WEAVE_ASSERT(shown >= 0 && shown <= json_qty_abs_max);
+    WEAVE_ASSERT(shown >= 0 && shown <= qty_abs_max);
     event_line line(event_id("ack", ack.sku, delivery_stamp(b.context)), b.context.received_us,
                     "publish.ack");
     line.text("channel", channel_name).text("listing", ack.sku).integer("qty", shown);

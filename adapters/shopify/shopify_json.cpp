@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "channels/json_values.h"
 #include "weave/limits.h"
 #include "weave/time.h"
 
@@ -31,18 +32,6 @@ field_status id_from_string(std::string_view text, uint64_t& out) {
     if (error != std::errc() || end != text.data() + text.size()) return field_status::bad;
     if (value == 0) return field_status::bad;
     out = value;
-    return field_status::ok;
-}
-
-field_status quantity_from_string(std::string_view text, int64_t& out) {
-    const bool negative = !text.empty() && text.front() == '-';
-    const std::string_view digits = negative ? text.substr(1) : text;
-    // 10 digits hold every |q| <= 1e9; longer strings are out of range whatever they say.
-    if (!all_digits(digits) || digits.size() > 10) return field_status::bad;
-    int64_t value = 0;
-    std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (value > qty_abs_max) return field_status::bad;
-    out = negative ? -value : value;
     return field_status::ok;
 }
 
@@ -99,32 +88,10 @@ field_status read_id(element parent, std::string_view key, uint64_t& out) {
 field_status read_quantity(element parent, std::string_view key, int64_t& out) {
     const auto value = member(parent, key);
     if (!value) return field_status::absent;
-    switch (value->type()) {
-    case element_type::INT64: {
-        int64_t number = 0;
-        if (value->get_int64().get(number) != simdjson::SUCCESS) return field_status::bad;
-        if (number < -qty_abs_max || number > qty_abs_max) return field_status::bad;
-        out = number;
-        return field_status::ok;
-    }
-    case element_type::DOUBLE: {
-        double number = 0;
-        if (value->get_double().get(number) != simdjson::SUCCESS) return field_status::bad;
-        const auto bound = static_cast<double>(qty_abs_max);
-        if (!(std::fabs(number) <= bound) || std::floor(number) != number) {
-            return field_status::bad;
-        }
-        out = static_cast<int64_t>(number);
-        return field_status::ok;
-    }
-    case element_type::STRING: {
-        std::string_view text;
-        if (value->get_string().get(text) != simdjson::SUCCESS) return field_status::bad;
-        return quantity_from_string(text, out);
-    }
-    default: // UINT64 is always above 1e9; booleans, arrays and objects are no quantity
-        return field_status::bad;
-    }
+    const quantity_read read = channels::read_quantity(*value);
+    if (read.status != quantity_status::ok) return field_status::bad;
+    out = read.value;
+    return field_status::ok;
 }
 
 field_status read_text(element parent, std::string_view key, std::string_view& out) {

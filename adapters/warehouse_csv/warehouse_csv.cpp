@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "channels/json_values.h"
 #include "warehouse_csv/csv_reader.h"
 #include "weave/assert.h"
 #include "weave/limits.h"
@@ -95,35 +96,22 @@ std::optional<movement> parse_type(std::string_view text) {
     return std::nullopt;
 }
 
-enum class quantity_read : uint8_t { ok, missing, bad };
+enum class cell_quantity : uint8_t { ok, missing, bad };
 
-// An exact integer within SPEC's bound: an optional sign, digits, and optionally `.` with zeros
-// only (`12.0`, as spreadsheets write whole numbers); spaces around it are ignored.
-quantity_read parse_quantity(std::string_view text, int64_t& value) {
+// The quantity rule every channel adapter shares (channels::read_quantity_text: digits, an
+// optional '-' and an all-zero fraction such as spreadsheets write, `12.0`), after what a cell
+// may add around it: spaces, and a leading '+'.
+cell_quantity parse_quantity(std::string_view text, int64_t& value) {
     text = trim(text);
-    if (text.empty()) return quantity_read::missing;
-    const bool negative = text.front() == '-';
-    if (text.front() == '-' || text.front() == '+') text.remove_prefix(1);
-    std::string_view digits = text;
-    if (const size_t dot = text.find('.'); dot != std::string_view::npos) {
-        const std::string_view fraction = text.substr(dot + 1);
-        if (fraction.empty() || fraction.find_first_not_of('0') != std::string_view::npos) {
-            return quantity_read::bad;
-        }
-        digits = text.substr(0, dot);
+    if (text.empty()) return cell_quantity::missing;
+    if (text.front() == '+') {
+        text.remove_prefix(1);
+        if (!text.empty() && text.front() == '-') return cell_quantity::bad; // "+-5"
     }
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
-        return quantity_read::bad;
-    }
-    while (digits.size() > 1 && digits.front() == '0')
-        digits.remove_prefix(1);
-    if (digits.size() > 10) return quantity_read::bad;
-    int64_t magnitude = 0;
-    for (const char c : digits)
-        magnitude = magnitude * 10 + (c - '0');
-    if (magnitude > qty_abs_max) return quantity_read::bad;
-    value = negative ? -magnitude : magnitude;
-    return quantity_read::ok;
+    const quantity_read read = read_quantity_text(text);
+    if (read.status != quantity_status::ok) return cell_quantity::bad;
+    value = read.value;
+    return cell_quantity::ok;
 }
 
 // Why a text field cannot go into an event, or "" when it can.
@@ -284,9 +272,9 @@ std::string_view warehouse_csv_adapter::stock_movement(movement type, const row_
         return problem;
     }
     int64_t quantity = 0;
-    const quantity_read read = parse_quantity(row.get(column::quantity), quantity);
-    if (read == quantity_read::missing) return "missing_quantity";
-    if (read == quantity_read::bad) return "bad_quantity";
+    const cell_quantity read = parse_quantity(row.get(column::quantity), quantity);
+    if (read == cell_quantity::missing) return "missing_quantity";
+    if (read == cell_quantity::bad) return "bad_quantity";
     const std::string_view reason = row.get(column::reason);
     const std::string_view owner = row.get(column::owner);
     line.text("sku", row.get(column::sku)).text("loc", loc);
@@ -338,14 +326,14 @@ std::string_view warehouse_csv_adapter::transfer(movement type, const row_view& 
         }
     }
     int64_t quantity = 0;
-    const quantity_read read = parse_quantity(row.get(column::quantity), quantity);
-    if (read == quantity_read::bad) return "bad_quantity";
-    if (read == quantity_read::ok && quantity <= 0) return "bad_quantity";
+    const cell_quantity read = parse_quantity(row.get(column::quantity), quantity);
+    if (read == cell_quantity::bad) return "bad_quantity";
+    if (read == cell_quantity::ok && quantity <= 0) return "bad_quantity";
     // transfer_in without a quantity: everything still in transit arrives (SPEC's default).
-    if (read == quantity_read::missing && type == movement::transfer_out) return "missing_quantity";
+    if (read == cell_quantity::missing && type == movement::transfer_out) return "missing_quantity";
     line.text("transfer", reference).text("sku", row.get(column::sku));
     if (type == movement::transfer_out) line.text("from", from).text("to", to);
-    if (read == quantity_read::ok) line.integer("qty", quantity);
+    if (read == cell_quantity::ok) line.integer("qty", quantity);
     return {};
 }
 

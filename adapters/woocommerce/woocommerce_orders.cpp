@@ -117,7 +117,7 @@ void convert_order_line(batch& b, object line, std::string_view order_id, order_
     }
     line_target target;
     if (!read_target(line, target)) return add_reject(b.out, where, "missing_sku");
-    WEAVE_ASSERT(qty.value > 0 && qty.value <= json_qty_abs_max);
+    WEAVE_ASSERT(qty.value > 0 && qty.value <= qty_abs_max);
     WEAVE_ASSERT(!target.sku.empty() || !target.listing.empty());
     const std::string ref = order_ref(order_id, *line_id);
     if (state == order_state::closed) {
@@ -222,7 +222,7 @@ void convert_refund(batch& b, object refund, const std::string& where) {
             add_reject(b.out, line_where, "unknown_location");
             continue;
         }
-        WEAVE_ASSERT(qty.value < 0 && -qty.value <= json_qty_abs_max);
+        WEAVE_ASSERT(qty.value < 0 && -qty.value <= qty_abs_max);
         event_line ret(event_id("return", *refund_id, *line_id), ts_us, "return");
         target.add_to(ret, false);
         ret.text("loc", *loc).integer("qty", -qty.value).append_to(b.out);

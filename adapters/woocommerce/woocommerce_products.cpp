@@ -110,7 +110,7 @@ std::string_view stock_problem(const batch& b, object identity, object item, int
     const quantity_read read = read_quantity_field(item, "stock_quantity");
     if (read.status == quantity_status::absent) return "untracked_stock";
     if (read.status == quantity_status::bad) return "bad_quantity";
-    WEAVE_ASSERT(read.value >= -json_qty_abs_max && read.value <= json_qty_abs_max);
+    WEAVE_ASSERT(read.value >= -qty_abs_max && read.value <= qty_abs_max);
     quantity = read.value;
     return {};
 }

@@ -292,6 +292,8 @@ TEST_SUITE("warehouse_csv") {
         CHECK(qty_of("1e3") == "reject: bad_quantity");
         CHECK(qty_of("\"1,000\"") == "reject: bad_quantity");
         CHECK(qty_of("-") == "reject: bad_quantity");
+        CHECK(qty_of("+-5") == "reject: bad_quantity");
+        CHECK(qty_of("-+5") == "reject: bad_quantity");
         CHECK(qty_of("0") == "reject: bad_quantity"); // an adjust changes something
         CHECK(qty_of("") == "reject: missing_quantity");
     }

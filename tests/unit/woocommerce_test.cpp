@@ -123,29 +123,6 @@ std::vector<std::string> engine_rejects(const batch_result& result) {
 } // namespace
 
 TEST_SUITE("woocommerce") {
-    TEST_CASE("stock quantities are read only when they are exact integers") {
-        simdjson::dom::parser parser;
-        const auto read = [&parser](const char* json) {
-            simdjson::dom::element value;
-            REQUIRE(!parser.parse(simdjson::padded_string(std::string_view(json))).get(value));
-            return read_quantity(value);
-        };
-        CHECK(read("12").value == 12);
-        CHECK(read("\"12\"").value == 12);
-        CHECK(read("12.0").value == 12);
-        CHECK(read("\"12.0\"").value == 12);
-        CHECK(read("-2").value == -2);
-        CHECK(read("null").status == quantity_status::absent);
-        for (const char* bad :
-             {"12.5", "\"12.5\"", "\"55.4\"", "\" 12\"", "\"12 \"", "\"+12\"", "\"\"", "true", "{}",
-              "[]", "1000000001", "-1000000001", "18446744073709551615", "1e300", "\"nan\"",
-              "\"inf\"", "\"0x10\""}) {
-            CAPTURE(bad);
-            CHECK(read(bad).status == quantity_status::bad);
-        }
-        CHECK(read("1000000000").value == 1'000'000'000);
-    }
-
     TEST_CASE(
         "products: listing and level per product; untracked, decimal and SKU-less ones rejected") {
         const conversion out = convert_fixture("products.json");
