@@ -1,27 +1,13 @@
 #include "channels/channel_adapter.h"
 
-#include <cstdio>
-
+#include "weave/json_text.h"
 #include "weave/time.h"
 
 namespace weave::channels {
 
 std::string json_quote(std::string_view value) {
-    std::string out(1, '"');
-    for (const char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
+    std::string out;
+    append_json_string(out, value);
     return out;
 }
 

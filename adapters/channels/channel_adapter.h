@@ -79,7 +79,8 @@ private:
     std::string _line;
 };
 
-// A JSON string literal of `value` (quotes included), escaping as RFC 8259 requires.
+// A JSON string literal of `value` (quotes included): weave::append_json_string, the writer of
+// the engine's own outputs.
 std::string json_quote(std::string_view value);
 
 } // namespace weave::channels

@@ -7,6 +7,7 @@
 #include "router.h"
 #include "shard.h"
 #include "weave/engine.h"
+#include "weave/json_text.h"
 
 namespace weave {
 
@@ -19,10 +20,6 @@ std::string format_divergence_line(const router& route, const divergence_record&
 std::string format_report_body(const router& route, const std::vector<const shard*>& shards);
 std::string format_state_lines(const router& route, const std::vector<const shard*>& shards,
                                const listing_store& listings);
-
-// JSON string escaping of raw bytes: cut at `bytes_max` on a character boundary, invalid UTF-8
-// shown as U+FFFD (one per maximal invalid subpart).
-void append_json_string(std::string& out, std::string_view bytes, size_t bytes_max = SIZE_MAX);
 
 // Nearest-rank percentile of sorted values: the value at rank ceil(p * n / 100).
 int64_t nearest_rank(const std::vector<int64_t>& sorted, unsigned p);

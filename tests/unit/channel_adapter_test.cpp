@@ -40,7 +40,7 @@ TEST_CASE("event lines are escaped JSON the engine accepts") {
     CHECK(out.event_count == 4);
     CHECK(
         out.events.substr(0, out.events.find('\n')) ==
-        R"({"id":"shop:\"1\"\\","ts":"2026-11-27T10:00:00.123456Z","type":"sku","sku":"S\u000a1\u0001"})");
+        R"({"id":"shop:\"1\"\\","ts":"2026-11-27T10:00:00.123456Z","type":"sku","sku":"S\n1\u0001"})");
     live_options options;
     options.shards = 1;
     options.parser = ndjson::event_parse_stage();

@@ -104,7 +104,7 @@ TEST_SUITE("warehouse_csv") {
             R"({"id":"warehouse:R-1004","ts":"2026-11-27T11:30:00.000000Z","type":"transfer.in","transfer":"T-55","sku":"SKU-A"})");
         CHECK(
             lines[4] ==
-            R"({"id":"warehouse:R-1005","ts":"2026-11-27T11:00:00.000000Z","type":"adjust","sku":"SKU B","loc":"east","delta":-3,"reason":"damaged\u000d\u000ain handling","owner":"j.smith"})");
+            R"({"id":"warehouse:R-1005","ts":"2026-11-27T11:00:00.000000Z","type":"adjust","sku":"SKU B","loc":"east","delta":-3,"reason":"damaged\r\nin handling","owner":"j.smith"})");
         CHECK(
             lines[5] ==
             R"({"id":"warehouse:R-1006","ts":"2026-11-27T13:00:00.000000Z","type":"count","sku":"SKU-A","loc":"east","counted":88,"owner":"k.lee"})");
@@ -180,7 +180,7 @@ TEST_SUITE("warehouse_csv") {
         const std::vector<std::string> lines = lines_of(out.events);
         CHECK(
             lines[0] ==
-            R"({"id":"warehouse:A,1","ts":"2026-11-27T10:00:00.000000Z","type":"adjust","sku":"SKU \"12\", blue","loc":"L1","delta":-2,"reason":"broken,\u000asee \"note\"","owner":"o"})");
+            R"({"id":"warehouse:A,1","ts":"2026-11-27T10:00:00.000000Z","type":"adjust","sku":"SKU \"12\", blue","loc":"L1","delta":-2,"reason":"broken,\nsee \"note\"","owner":"o"})");
         CHECK(
             lines[1] ==
             R"({"id":"warehouse:A2","ts":"2026-11-27T10:00:00.000000Z","type":"receipt","sku":"S2","loc":"L1","qty":7})");
