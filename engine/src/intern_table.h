@@ -66,6 +66,23 @@ public:
         return intern(key, hash_bytes(key), inserted);
     }
 
+    // Room for `keys` names of `key_bytes` in all, so that a table whose final size is known
+    // roughly is built without the copies of growing by doubling. A hint only: a wrong one costs
+    // memory or growth, never correctness. Only the slots are written now; the name storage is
+    // reserved (address space) and touched as names arrive.
+    void reserve(size_t keys, size_t key_bytes) {
+        _bytes.reserve(key_bytes);
+        _offsets.reserve(keys);
+        _lengths.reserve(keys);
+        size_t capacity = _slots.size();
+        while ((keys + 1) * 4 > capacity * 3) {
+            capacity *= 2;
+        }
+        if (capacity != _slots.size()) {
+            rehash(capacity);
+        }
+    }
+
     std::string_view name(uint32_t id) const noexcept {
         WEAVE_DASSERT(id < _offsets.size());
         return {_bytes.data() + _offsets[id], _lengths[id]};

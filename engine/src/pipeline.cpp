@@ -39,6 +39,7 @@ replay_outputs replay(std::string_view log, const replay_options& options) {
                        std::max<uint64_t>(1, options.latency_sample_every),
                        options.now_ns ? options.pace_events_per_s : 0};
     router route(shard_count, listings, hooks);
+    route.expect_log_bytes(log.size());
     for (unsigned s = 0; s < shard_count; s++) {
         shards.all.push_back(std::make_unique<shard_lane>(listings));
     }

@@ -56,6 +56,9 @@ public:
     router(unsigned shard_count, listing_store& listings, router_hooks hooks);
 
     void route(const parsed_chunk& chunk);
+    // Replay: the whole log is `log_bytes` long, so the first chunk routed sizes the event-id
+    // table for the whole log. Live mode, which cannot know, leaves it to grow.
+    void expect_log_bytes(uint64_t log_bytes);
     void finish();  // sends `end` to every shard
     // Live mode. Wall-clock time passed without events: deadlines d < watermark_us fire.
     void advance_clock(int64_t watermark_us);
@@ -115,6 +118,7 @@ private:
         int64_t remaining;
     };
 
+    void reserve_from_sample(const parsed_chunk& chunk);
     void route_event(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq);
     reject_reason apply(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq);
     reject_reason apply_identity(const parsed_chunk& chunk, const parsed_event& event,
@@ -177,6 +181,7 @@ private:
     int64_t _watermark_us = INT64_MIN;
     uint64_t _last_applied_seq = 0;
     uint64_t _line_base = 0;
+    uint64_t _log_bytes_expected = 0;
     uint64_t _syncs = 0;
     router_counters _counters;
     std::vector<reject_entry> _rejects;
