@@ -15,11 +15,15 @@ namespace {
 // A snapshot file holds the engine's state and the webhook adapters' state.
 constexpr std::string_view snapshot_magic = "WVSRV1";
 
-std::string pack_snapshot(std::string_view engine_state, std::string_view webhook_state) {
+// [magic][engine bytes, u64][engine state][webhook state]: the engine's part is written in place
+// after the header, so the largest part of the state is copied once.
+std::string pack_snapshot(const live_engine& engine, std::string_view webhook_state) {
     std::string out(snapshot_magic);
-    const uint64_t engine_bytes = engine_state.size();
-    out.append(reinterpret_cast<const char*>(&engine_bytes), sizeof engine_bytes);
-    out.append(engine_state);
+    const size_t size_at = out.size();
+    out.append(sizeof(uint64_t), '\0');
+    engine.append_snapshot(out, webhook_state.size());
+    const uint64_t engine_bytes = out.size() - size_at - sizeof(uint64_t);
+    std::memcpy(out.data() + size_at, &engine_bytes, sizeof engine_bytes);
     out.append(webhook_state);
     return out;
 }
@@ -209,7 +213,7 @@ void server::impl::take_snapshot(const char* why) {
         // Ingest waits while the state is serialised: the time is in the log line below.
         const std::lock_guard<std::mutex> lock(sequencer);
         if (batches_since_snapshot.load() == 0) return;
-        bytes = pack_snapshot(engine->snapshot(), webhooks->save_state());
+        bytes = pack_snapshot(*engine, webhooks->save_state());
         lsn = log->last_lsn();
         batches_since_snapshot = 0;
     }

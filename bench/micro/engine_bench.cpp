@@ -3,6 +3,8 @@
 //   BM_shard_apply   a shard applying movements (receipt, order, ship) and recomputing expected
 //   BM_shard_diff    a shard judging channel observations (match, mismatch, lag samples)
 //   BM_queue_spsc    the Boost.Lockfree SPSC ring between router and shard, batch push/pop
+//   BM_live_snapshot serialising a live engine's whole state (what `weave serve` holds its
+//                    sequencer lock for), and restoring it
 #include <benchmark/benchmark.h>
 
 #include <boost/lockfree/spsc_queue.hpp>
@@ -12,6 +14,7 @@
 
 #include "ndjson/event_parser.h"
 #include "router.h"
+#include "weave/live.h"
 #include "shard.h"
 
 namespace {
@@ -123,6 +126,41 @@ void BM_queue_spsc(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * batch * sizeof(shard_record)));
 }
 BENCHMARK(BM_queue_spsc)->Arg(1)->Arg(256);
+
+// A live engine holding `skus` SKUs with a listing each, a receipt, an order and an observation
+// per SKU (so stock lines, order lines, histories and ids are all there), snapshotted whole.
+void BM_live_snapshot(benchmark::State& state) {
+    const int skus = static_cast<int>(state.range(0));
+    live_options options;
+    options.shards = 2;
+    options.parser = ndjson::event_parse_stage();
+    live_engine engine(options);
+    engine.apply(make_log(3 * skus, skus));
+    std::string bytes;
+    for (auto _ : state) {
+        bytes = engine.snapshot();
+        benchmark::DoNotOptimize(bytes.data());
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
+    state.counters["snapshot_MB"] = static_cast<double>(bytes.size()) / 1e6;
+}
+BENCHMARK(BM_live_snapshot)->Arg(1000)->Arg(200000)->Unit(benchmark::kMillisecond);
+
+void BM_live_restore(benchmark::State& state) {
+    const int skus = static_cast<int>(state.range(0));
+    live_options options;
+    options.shards = 2;
+    options.parser = ndjson::event_parse_stage();
+    live_engine engine(options);
+    engine.apply(make_log(3 * skus, skus));
+    const std::string bytes = engine.snapshot();
+    for (auto _ : state) {
+        live_engine restored(options, bytes);
+        benchmark::DoNotOptimize(&restored);
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
+}
+BENCHMARK(BM_live_restore)->Arg(1000)->Arg(200000)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -410,7 +410,13 @@ unsigned live_engine::shard_count() const {
 }
 
 std::string live_engine::snapshot() const {
-    return write_engine_snapshot(*_impl->route, _impl->engines(), _impl->listings);
+    std::string out;
+    append_snapshot(out);
+    return out;
+}
+
+void live_engine::append_snapshot(std::string& out, size_t room_after) const {
+    append_engine_snapshot(out, *_impl->route, _impl->engines(), _impl->listings, room_after);
 }
 
 } // namespace weave

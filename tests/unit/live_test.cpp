@@ -147,6 +147,13 @@ TEST_CASE("a snapshot restored midway ends in the replay's state") {
             }
             live_engine second(options_with(1), snapshot); // the snapshot's shard count wins
             CHECK(second.shard_count() == shards);
+            // Nothing is lost or reordered on the way: the restored state writes the same bytes
+            // (pending deadlines included, kept in their heap order).
+            CHECK(second.snapshot() == snapshot);
+            std::string after_header = "header";
+            second.append_snapshot(after_header, 5);
+            after_header += "tail.";
+            CHECK(after_header == "header" + snapshot + "tail.");
             std::vector<std::string> open_after;
             for (const live_divergence& d : second.open_divergences()) {
                 open_after.push_back(d.json);

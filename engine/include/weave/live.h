@@ -105,7 +105,11 @@ public:
                                  std::vector<uint64_t>& counts) const;
     unsigned shard_count() const;
 
+    // The whole state as bytes for `live_engine(options, snapshot)`. append_snapshot puts them
+    // after what `out` holds (a caller's header), with room for `room_after` bytes more, so a
+    // large state is allocated once and never copied again.
     std::string snapshot() const;
+    void append_snapshot(std::string& out, size_t room_after = 0) const;
 
 private:
     struct impl;
