@@ -23,7 +23,8 @@ inline void write_file(const std::filesystem::path& path, const std::string& tex
     out << text;
 }
 
-// A fresh scratch directory under the system temp dir.
+// A fresh scratch directory under the system temp dir, left for the caller to remove (the
+// randomized and scenario tests keep the ones that failed, for a look by hand).
 inline std::filesystem::path scratch_dir(const std::string& name) {
     auto dir = std::filesystem::temp_directory_path() /
                ("weave-test-" + name + "-" + std::to_string(::getpid()));
@@ -31,6 +32,23 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
     std::filesystem::create_directories(dir);
     return dir;
 }
+
+// A fresh scratch directory removed when it goes out of scope, so test runs leave nothing in
+// /tmp; WEAVE_KEEP_SCRATCH=1 keeps it. Declare it as a variable (`const scratch_space dir("x")`):
+// a copy into a plain path would outlive the directory.
+class scratch_space : public std::filesystem::path {
+public:
+    explicit scratch_space(const std::string& name) : std::filesystem::path(scratch_dir(name)) {}
+    ~scratch_space() {
+        const char* keep = std::getenv("WEAVE_KEEP_SCRATCH");
+        if (keep == nullptr || std::string(keep) != "1") {
+            std::error_code ignored;
+            std::filesystem::remove_all(*this, ignored);
+        }
+    }
+    scratch_space(const scratch_space&) = delete;
+    scratch_space& operator=(const scratch_space&) = delete;
+};
 
 // Runs `weave ARGS`; returns the exit status (stdout/stderr go to files in `dir`).
 inline int run_weave(const std::string& args, const std::filesystem::path& dir) {

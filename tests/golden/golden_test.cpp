@@ -42,7 +42,7 @@ void check_outputs(const fs::path& log, const fs::path& out, const std::string& 
 TEST_CASE("every sample log replays to its golden outputs") {
     const auto logs = sample_logs();
     REQUIRE(logs.size() >= 6);
-    const fs::path dir = scratch_dir("golden");
+    const scratch_space dir("golden");
     for (const fs::path& log : logs) {
         const fs::path out = dir / log.stem();
         REQUIRE(run_weave("replay " + log.string() + " --out " + out.string() + " --quiet",
@@ -53,7 +53,7 @@ TEST_CASE("every sample log replays to its golden outputs") {
 }
 
 TEST_CASE("outputs are byte-identical for threads 1, 2, 4 and shards 1, 3, 8") {
-    const fs::path dir = scratch_dir("determinism");
+    const scratch_space dir("determinism");
     for (const fs::path& log : sample_logs()) {
         for (const int threads : {1, 2, 4}) {
             for (const int shards : {1, 3, 8}) {
@@ -74,7 +74,7 @@ TEST_CASE("outputs are byte-identical for threads 1, 2, 4 and shards 1, 3, 8") {
 }
 
 TEST_CASE("report.json ends with a timing object with measured values") {
-    const fs::path dir = scratch_dir("timing");
+    const scratch_space dir("timing");
     const fs::path log = fs::path(WEAVE_SOURCE_DIR) / "data/sample/01_watermark_edge.ndjson";
     REQUIRE(run_weave("replay " + log.string() + " --out " + dir.string() + " --quiet", dir) ==
             0);
@@ -87,7 +87,7 @@ TEST_CASE("report.json ends with a timing object with measured values") {
 }
 
 TEST_CASE("a binary log replays to the same golden outputs as its NDJSON log") {
-    const fs::path dir = scratch_dir("golden-wbin");
+    const scratch_space dir("golden-wbin");
     for (const fs::path& log : sample_logs()) {
         const fs::path binary = dir / (log.stem().string() + ".wbin");
         REQUIRE(run_weave("convert " + log.string() + " --out " + binary.string() + " --quiet",
@@ -105,7 +105,7 @@ TEST_CASE("a binary log replays to the same golden outputs as its NDJSON log") {
 }
 
 TEST_CASE("a corrupt or truncated binary log is refused with exit 1 and one clear line") {
-    const fs::path dir = scratch_dir("wbin-corrupt");
+    const scratch_space dir("wbin-corrupt");
     const fs::path log = fs::path(WEAVE_SOURCE_DIR) / "data/sample/sample_5000.ndjson";
     const fs::path binary = dir / "log.wbin";
     REQUIRE(run_weave("convert " + log.string() + " --out " + binary.string() + " --quiet",

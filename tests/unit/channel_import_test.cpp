@@ -17,7 +17,7 @@ const std::string channels = std::string(WEAVE_SOURCE_DIR) + "/data/channels/";
 } // namespace
 
 TEST_CASE("weave import turns each channel's payloads into a log replay accepts") {
-    const fs::path dir = scratch_dir("channel-import");
+    const scratch_space dir("channel-import");
     const std::string out = " --out " + (dir / "log.ndjson").string();
     struct source_case {
         std::string args;
@@ -50,7 +50,7 @@ TEST_CASE("weave import turns each channel's payloads into a log replay accepts"
 }
 
 TEST_CASE("weave import for channels: bad usage is 2, an unreadable file is 1") {
-    const fs::path dir = scratch_dir("channel-import-cli");
+    const scratch_space dir("channel-import-cli");
     const std::string file = channels + "shopify/inventory_levels.json";
     CHECK(run_weave("import shopify " + file, dir) == 2); // no --out
     CHECK(read_file(dir / "stderr.txt").find("missing --out") != std::string::npos);

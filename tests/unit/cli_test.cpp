@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 using namespace weave_test;
 
 TEST_CASE("help describes every flag and exits 0") {
-    const fs::path dir = scratch_dir("cli-help");
+    const scratch_space dir("cli-help");
     CHECK(run_weave("--help", dir) == 0);
     CHECK(read_file(dir / "stdout.txt").find("replay") != std::string::npos);
     CHECK(run_weave("replay --help", dir) == 0);
@@ -23,7 +23,7 @@ TEST_CASE("help describes every flag and exits 0") {
 }
 
 TEST_CASE("bad usage exits 2 with the usage on stderr") {
-    const fs::path dir = scratch_dir("cli-usage");
+    const scratch_space dir("cli-usage");
     const std::string log = (dir / "log.ndjson").string();
     write_file(log, "");
     const std::vector<std::string> cases = {
@@ -41,7 +41,7 @@ TEST_CASE("bad usage exits 2 with the usage on stderr") {
 }
 
 TEST_CASE("a missing log exits 1 with one clear line") {
-    const fs::path dir = scratch_dir("cli-missing");
+    const scratch_space dir("cli-missing");
     CHECK(run_weave("replay /nonexistent/log.ndjson --out " + (dir / "out").string(), dir) == 1);
     const std::string err = read_file(dir / "stderr.txt");
     CHECK(err.find("/nonexistent/log.ndjson") != std::string::npos);
@@ -50,7 +50,7 @@ TEST_CASE("a missing log exits 1 with one clear line") {
 }
 
 TEST_CASE("an unwritable output directory exits 1") {
-    const fs::path dir = scratch_dir("cli-unwritable");
+    const scratch_space dir("cli-unwritable");
     const std::string log = (dir / "log.ndjson").string();
     write_file(log, "");
     write_file(dir / "file", "x");
@@ -59,7 +59,7 @@ TEST_CASE("an unwritable output directory exits 1") {
 }
 
 TEST_CASE("an empty log gives empty files and a zero report") {
-    const fs::path dir = scratch_dir("cli-empty");
+    const scratch_space dir("cli-empty");
     const std::string log = (dir / "log.ndjson").string();
     write_file(log, "");
     REQUIRE(run_weave("replay " + log + " --out " + (dir / "out").string(), dir) == 0);
@@ -73,7 +73,7 @@ TEST_CASE("an empty log gives empty files and a zero report") {
 }
 
 TEST_CASE("the output directory is created, nested") {
-    const fs::path dir = scratch_dir("cli-nested");
+    const scratch_space dir("cli-nested");
     const std::string log = (dir / "log.ndjson").string();
     write_file(log, "\n");
     REQUIRE(run_weave("replay " + log + " --out=" + (dir / "a/b/c").string() + " --quiet",

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 using namespace weave_test;
 
 TEST_CASE("weave gen is deterministic per seed and writes every event type") {
-    const fs::path dir = scratch_dir("gen");
+    const scratch_space dir("gen");
     const std::string args = " --skus 300 --events 20000 --bad-rate 0.002 --quiet";
     REQUIRE(run_weave("gen --seed 11 --out " + (dir / "a.ndjson").string() + " --truth " +
                           (dir / "a.truth").string() + args,
@@ -50,7 +50,7 @@ TEST_CASE("weave gen is deterministic per seed and writes every event type") {
 }
 
 TEST_CASE("weave gen refuses bad usage") {
-    const fs::path dir = scratch_dir("gen-usage");
+    const scratch_space dir("gen-usage");
     CHECK(run_weave("gen", dir) == 2);
     CHECK(run_weave("gen --out " + (dir / "x").string() + " --skus zero", dir) == 2);
     CHECK(run_weave("gen --out " + (dir / "x").string() + " --fault-rate 2", dir) == 2);
@@ -58,7 +58,7 @@ TEST_CASE("weave gen refuses bad usage") {
 }
 
 TEST_CASE("weave score finds every fault weave gen injected") {
-    const fs::path dir = scratch_dir("gen-score");
+    const scratch_space dir("gen-score");
     REQUIRE(run_weave("gen --seed 21 --skus 2000 --events 60000 --fault-rate 0.002 --quiet --out " +
                           (dir / "log.ndjson").string() + " --truth " +
                           (dir / "truth.ndjson").string(),

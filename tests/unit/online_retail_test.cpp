@@ -409,7 +409,7 @@ TEST_CASE("the committed real days import without bad rows and with unique ids")
 }
 
 TEST_CASE("weave import of the real days replays with no rejects, oversells or negatives") {
-    const fs::path dir = scratch_dir("online-retail-replay");
+    const scratch_space dir("online-retail-replay");
     const std::string log = (dir / "retail.ndjson").string();
     REQUIRE(run_weave("import online-retail " + committed_args() + " --out " + log, dir) == 0);
     const std::string summary = read_file(dir / "stderr.txt");
@@ -459,7 +459,7 @@ TEST_CASE("a real day from ../shared imports like its committed copy") {
 }
 
 TEST_CASE("weave import: help, bad usage (2), unreadable input and unwritable output (1)") {
-    const fs::path dir = scratch_dir("online-retail-cli");
+    const scratch_space dir("online-retail-cli");
     CHECK(run_weave("import --help", dir) == 0);
     const std::string sources = read_file(dir / "stdout.txt");
     for (const char* source : {"online-retail", "shopify", "amazon", "ebay", "woocommerce",

@@ -308,7 +308,7 @@ TEST_CASE("ratios round half up to 6 decimals and thresholds compare exactly") {
 }
 
 TEST_CASE("weave score exits 3 below a threshold, 2 on bad usage, 1 on unreadable input") {
-    const fs::path dir = weave_test::scratch_dir("score-cli");
+    const weave_test::scratch_space dir("score-cli");
     const std::string truth = (dir / "truth.ndjson").string();
     const std::string divergences = (dir / "divergences.ndjson").string();
     weave_test::write_file(truth, fixture_truth);
@@ -349,7 +349,7 @@ TEST_CASE("weave score exits 3 below a threshold, 2 on bad usage, 1 on unreadabl
 }
 
 TEST_CASE("weave score --help states the matching rule") {
-    const fs::path dir = weave_test::scratch_dir("score-help");
+    const weave_test::scratch_space dir("score-help");
     REQUIRE(weave_test::run_weave("score --help", dir) == 0);
     const std::string help = weave_test::read_file(dir / "stdout.txt");
     for (const char* text : {"earliest not-yet-matched", "[fault ts, fault ts + W]",
