@@ -13,11 +13,13 @@
 
 namespace weave {
 
-struct history_entry {
-    int64_t value;
-    int64_t stop_us;
-};
+// The history's values only ever meet an observed quantity, which SPEC §2 bounds to
+// |q| <= 1e9, so they are kept as int32: a value beyond that bound can never match and is kept as
+// this marker. Stops are event times and need all 64 bits.
+inline constexpr int32_t history_unmatchable = INT32_MIN;
+static_assert(qty_abs_max < INT32_MAX && -qty_abs_max > history_unmatchable);
 
+// 168 bytes (208 with (int64, int64) history entries and plain bools; bench/README.md).
 struct listing_state {
     int64_t expected = 0;
     int64_t t1_us = 0;  // when expected took its current value
@@ -25,7 +27,10 @@ struct listing_state {
     int64_t t0_us = 0;  // start of the current mismatch
     int64_t open_ts_us = 0;
     int64_t deadline_us = 0;
-    std::array<history_entry, history_entries_max> history{};
+    // The last history_entries_max values of expected and when each stopped being current: a
+    // ring written at history_next, history_count entries valid.
+    std::array<int64_t, history_entries_max> history_stops_us{};
+    std::array<int32_t, history_entries_max> history_values{};
     uint32_t sku = no_sku;  // global SKU id while mapped
     uint32_t sku_slot = UINT32_MAX;
     uint32_t next_in_sku = UINT32_MAX;  // intrusive list of the SKU's listings
@@ -34,31 +39,41 @@ struct listing_state {
     uint8_t history_count = 0;
     uint8_t history_next = 0;
     divergence_cause open_cause = divergence_cause::channel_edit;
-    bool has_expected = false;
-    bool observed_known = false;
-    bool confirmed = false;
-    bool mismatched = false;
-    bool open = false;
-    bool retired = false;
-    bool last_ack_failed = false;
-    bool deadline_pending = false;
+    bool has_expected : 1 = false;
+    bool observed_known : 1 = false;
+    bool confirmed : 1 = false;
+    bool mismatched : 1 = false;
+    bool open : 1 = false;
+    bool retired : 1 = false;
+    bool last_ack_failed : 1 = false;
+    bool deadline_pending : 1 = false;
 
+    static int32_t history_value_of(int64_t value) {
+        return value < -qty_abs_max || value > qty_abs_max ? history_unmatchable
+                                                           : static_cast<int32_t>(value);
+    }
     void push_history(int64_t value, int64_t stop_us) {
-        history[history_next] = history_entry{value, stop_us};
+        history_values[history_next] = history_value_of(value);
+        history_stops_us[history_next] = stop_us;
         history_next = static_cast<uint8_t>((history_next + 1) % history_entries_max);
         if (history_count < history_entries_max) {
             history_count++;
         }
     }
     bool history_has(int64_t value, int64_t stop_min_us) const {
+        if (value < -qty_abs_max || value > qty_abs_max) {
+            return false;  // not an observable quantity: equal to no history value
+        }
+        const auto wanted = static_cast<int32_t>(value);
         for (uint8_t i = 0; i < history_count; i++) {
-            if (history[i].value == value && history[i].stop_us >= stop_min_us) {
+            if (history_values[i] == wanted && history_stops_us[i] >= stop_min_us) {
                 return true;
             }
         }
         return false;
     }
 };
+static_assert(sizeof(listing_state) == 168);
 
 // Segmented store: stable addresses, growth by whole segments, a fixed segment table so that
 // readers never see it move.

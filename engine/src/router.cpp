@@ -189,7 +189,11 @@ void router::reject(const parsed_chunk& chunk, const parsed_event& event, uint64
     WEAVE_ASSERT(reason != reject_reason::none);
     _counters.rejected++;
     _rejects.push_back(
-        reject_entry{seq, chunk.file_offset + event.line_offset, event.line_length, reason, field});
+        reject_entry{.seq = seq,
+                     .line_offset = chunk.file_offset + event.line_offset,
+                     .line_length = event.line_length,
+                     .reason = reason,
+                     .field = field});
 }
 
 reject_reason router::apply(const parsed_chunk& chunk, const parsed_event& event, uint64_t seq) {
@@ -241,7 +245,7 @@ uint32_t router::intern_listing(const parsed_chunk& chunk, const parsed_event& e
         _listings_by_key.intern(chunk.text(event.listing_key), event.listing_hash, inserted);
     if (inserted) {
         const uint32_t channel = _channels.intern(chunk.text(event.channel));
-        _listing_entries.push_back(listing_entry{channel, no_sku, false});
+        _listing_entries.push_back(listing_entry{.channel = channel, .sku = no_sku, .retired = false});
         _listings.ensure(listing);
         _listings[listing].channel = channel;
     }

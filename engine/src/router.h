@@ -39,6 +39,7 @@ struct reject_entry {
     uint32_t line_length;
     reject_reason reason;
     field_name field;
+    uint8_t padding[2] = {};  // zeroed: snapshots hold these bytes (listing_entry below)
 };
 
 struct router_counters {
@@ -99,15 +100,20 @@ private:
         char sku_class;
         bool defined;
     };
+    // Structures written to snapshots byte for byte spell their padding out as zeroed fields,
+    // so a snapshot holds no stray heap bytes and the same state always writes the same bytes
+    // (snapshot.cpp asserts std::has_unique_object_representations on everything it writes).
     struct listing_entry {
         uint32_t channel;
         uint32_t sku;  // no_sku while unmapped
         bool retired;
+        uint8_t padding[3] = {};
     };
     struct order_line {
         uint32_t sku;
         uint32_t loc;   // no_loc: the unassigned pool
         uint32_t slot;  // in the SKU's shard
+        uint32_t padding = 0;
         int64_t open;
     };
     struct transfer {

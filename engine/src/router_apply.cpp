@@ -279,7 +279,7 @@ reject_reason router::apply_movement(const parsed_chunk& chunk, const parsed_eve
         const uint32_t order = _orders.intern(chunk.text(event.ref), event.ref_hash, inserted);
         WEAVE_ASSERT(inserted && order == _order_lines.size());
         record.listing = _shard_line_count[shard_of(sku)]++;
-        _order_lines.push_back(order_line{sku, record.loc, record.listing, record.qty});
+        _order_lines.push_back(order_line{.sku = sku, .loc = record.loc, .slot = record.listing, .open = record.qty});
         break;
     }
     case event_type::cancel:

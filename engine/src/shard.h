@@ -23,6 +23,7 @@ struct stock_slot {
     uint32_t loc = no_loc;
     uint32_t next = no_slot;  // next stock slot of the same SKU
     bool listed = false;      // an applied movement read or wrote it (SPEC §5 state)
+    uint8_t padding[7] = {};  // zeroed: snapshots hold these bytes as they are
 };
 
 struct sku_state {
@@ -34,6 +35,7 @@ struct sku_state {
     uint32_t first_listing = UINT32_MAX;
     uint32_t newest_rejected = UINT32_MAX;  // index into the shard's rejected movements
     char sku_class = 'C';
+    uint8_t padding[7] = {};  // zeroed: snapshots hold these bytes as they are
 };
 
 // SPEC §4's "computed with": each flag changes one input of the formula of §3.

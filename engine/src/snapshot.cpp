@@ -14,7 +14,54 @@ namespace weave {
 namespace {
 
 constexpr char snapshot_magic[8] = {'W', 'V', 'S', 'N', 'A', 'P', '\0', '\0'};
-constexpr uint32_t snapshot_version = 1;
+// 2: listing_state with int32 history values and packed flags (168 bytes). 1 is still read.
+constexpr uint32_t snapshot_version = 2;
+constexpr uint32_t snapshot_version_oldest = 1;
+
+// listing_state as version 1 snapshots hold it (208 bytes), converted on restore.
+struct listing_state_v1 {
+    int64_t expected, t1_us, observed, t0_us, open_ts_us, deadline_us;
+    struct {
+        int64_t value, stop_us;
+    } history[history_entries_max];
+    uint32_t sku, sku_slot, next_in_sku, deadline_generation, channel;
+    uint8_t history_count, history_next;
+    divergence_cause open_cause;
+    bool has_expected, observed_known, confirmed, mismatched, open, retired, last_ack_failed,
+        deadline_pending;
+};
+static_assert(sizeof(listing_state_v1) == 208);
+
+listing_state from_v1(const listing_state_v1& old) {
+    listing_state state;
+    state.expected = old.expected;
+    state.t1_us = old.t1_us;
+    state.observed = old.observed;
+    state.t0_us = old.t0_us;
+    state.open_ts_us = old.open_ts_us;
+    state.deadline_us = old.deadline_us;
+    for (size_t i = 0; i < history_entries_max; i++) {
+        state.history_values[i] = listing_state::history_value_of(old.history[i].value);
+        state.history_stops_us[i] = old.history[i].stop_us;
+    }
+    state.sku = old.sku;
+    state.sku_slot = old.sku_slot;
+    state.next_in_sku = old.next_in_sku;
+    state.deadline_generation = old.deadline_generation;
+    state.channel = old.channel;
+    state.history_count = old.history_count;
+    state.history_next = old.history_next;
+    state.open_cause = old.open_cause;
+    state.has_expected = old.has_expected;
+    state.observed_known = old.observed_known;
+    state.confirmed = old.confirmed;
+    state.mismatched = old.mismatched;
+    state.open = old.open;
+    state.retired = old.retired;
+    state.last_ack_failed = old.last_ack_failed;
+    state.deadline_pending = old.deadline_pending;
+    return state;
+}
 
 struct snapshot_writer {
     static constexpr bool reading = false;
@@ -23,11 +70,13 @@ struct snapshot_writer {
     template <class T>
     void pod(T& value) {
         static_assert(std::is_trivially_copyable_v<T>);
+        static_assert(std::has_unique_object_representations_v<T>, "PADDING");
         out.append(reinterpret_cast<const char*>(&value), sizeof value);
     }
     template <class T, class Allocator>
     void vec(std::vector<T, Allocator>& values) {
         static_assert(std::is_trivially_copyable_v<T>);
+        static_assert(std::has_unique_object_representations_v<T>, "PADDING");
         uint64_t count = values.size();
         pod(count);
         if (count != 0) { // an empty vector's data() may be null, which memcpy must not get
@@ -267,9 +316,10 @@ unsigned engine_snapshot_shards(std::string_view bytes) {
     uint32_t version = 0, shard_count = 0;
     std::memcpy(&version, bytes.data() + sizeof snapshot_magic, 4);
     std::memcpy(&shard_count, bytes.data() + sizeof snapshot_magic + 4, 4);
-    if (version != snapshot_version) {
+    if (version < snapshot_version_oldest || version > snapshot_version) {
         throw std::runtime_error("snapshot version " + std::to_string(version) +
-                                 " is not the one this weave reads (" +
+                                 " is not one this weave reads (" +
+                                 std::to_string(snapshot_version_oldest) + " to " +
                                  std::to_string(snapshot_version) + ")");
     }
     if (shard_count == 0 || shard_count > shards_max) {
@@ -292,9 +342,21 @@ void read_engine_snapshot(std::string_view bytes, router& route, const std::vect
     if (listing_count != route.listing_count()) {
         throw std::runtime_error("snapshot listing count is inconsistent");
     }
+    uint32_t version = 0;
+    std::memcpy(&version, bytes.data() + sizeof snapshot_magic, 4);
     for (uint32_t id = 0; id < listing_count; id++) {
         listings.ensure(id);
-        a.pod(listings[id]);
+        if (version == 1) {
+            listing_state_v1 old{};
+            a.pod(old);
+            listings[id] = from_v1(old);
+        } else {
+            a.pod(listings[id]);
+        }
+        if (listings[id].history_count > history_entries_max ||
+            listings[id].history_next >= history_entries_max) {
+            throw std::runtime_error("snapshot listing history is inconsistent");
+        }
     }
     if (a.at != bytes.size()) {
         throw std::runtime_error("snapshot has trailing bytes");

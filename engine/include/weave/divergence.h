@@ -61,6 +61,7 @@ struct divergence_record {
     uint32_t sku = no_sku;  // no_sku: null
     divergence_cause cause = divergence_cause::channel_edit;
     bool is_close = false;
+    uint8_t padding[6] = {};  // zeroed: live snapshots hold these bytes as they are
 };
 static_assert(std::is_trivially_copyable_v<divergence_record>);
 
