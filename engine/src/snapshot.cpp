@@ -27,7 +27,8 @@ struct listing_state_v1 {
     uint32_t sku, sku_slot, next_in_sku, deadline_generation, channel;
     uint8_t history_count, history_next;
     divergence_cause open_cause;
-    bool has_expected, observed_known, confirmed, mismatched, open, retired, last_ack_failed,
+    // The flags were bools; read as bytes, so a damaged file cannot make an invalid bool.
+    uint8_t has_expected, observed_known, confirmed, mismatched, open, retired, last_ack_failed,
         deadline_pending;
 };
 static_assert(sizeof(listing_state_v1) == 208);
@@ -52,14 +53,14 @@ listing_state from_v1(const listing_state_v1& old) {
     state.history_count = old.history_count;
     state.history_next = old.history_next;
     state.open_cause = old.open_cause;
-    state.has_expected = old.has_expected;
-    state.observed_known = old.observed_known;
-    state.confirmed = old.confirmed;
-    state.mismatched = old.mismatched;
-    state.open = old.open;
-    state.retired = old.retired;
-    state.last_ack_failed = old.last_ack_failed;
-    state.deadline_pending = old.deadline_pending;
+    state.has_expected = old.has_expected != 0;
+    state.observed_known = old.observed_known != 0;
+    state.confirmed = old.confirmed != 0;
+    state.mismatched = old.mismatched != 0;
+    state.open = old.open != 0;
+    state.retired = old.retired != 0;
+    state.last_ack_failed = old.last_ack_failed != 0;
+    state.deadline_pending = old.deadline_pending != 0;
     return state;
 }
 
@@ -70,13 +71,15 @@ struct snapshot_writer {
     template <class T>
     void pod(T& value) {
         static_assert(std::is_trivially_copyable_v<T>);
-        static_assert(std::has_unique_object_representations_v<T>, "PADDING");
+        static_assert(std::has_unique_object_representations_v<T>,
+                      "spell padding out as zeroed fields: equal states write equal bytes");
         out.append(reinterpret_cast<const char*>(&value), sizeof value);
     }
     template <class T, class Allocator>
     void vec(std::vector<T, Allocator>& values) {
         static_assert(std::is_trivially_copyable_v<T>);
-        static_assert(std::has_unique_object_representations_v<T>, "PADDING");
+        static_assert(std::has_unique_object_representations_v<T>,
+                      "spell padding out as zeroed fields: equal states write equal bytes");
         uint64_t count = values.size();
         pod(count);
         if (count != 0) { // an empty vector's data() may be null, which memcpy must not get
