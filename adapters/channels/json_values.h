@@ -60,6 +60,23 @@ std::string where_key(std::string_view base, std::string_view key);
 
 void add_reject(conversion& out, std::string where, std::string_view reason);
 
+// Visits each element of `items` (the array at `base`.`key`) that is an object, with its `where`
+// (`base.key[i]`); an element that is not an object is rejected `unknown_payload` there.
+template <class Visit>
+void for_each_object(conversion& out, simdjson::dom::array items, std::string_view base,
+                     std::string_view key, Visit&& visit) {
+    size_t index = 0;
+    for (simdjson::dom::element value : items) {
+        std::string where = where_index(base, key, index++);
+        simdjson::dom::object object;
+        if (value.get(object)) {
+            add_reject(out, std::move(where), "unknown_payload");
+            continue;
+        }
+        visit(object, where);
+    }
+}
+
 // What tells two observations apart when a payload carries no time and no identity of its own
 // (eBay inventory items, WooCommerce stock rows): the transport's delivery id, else the receive
 // time ("r<microseconds>").

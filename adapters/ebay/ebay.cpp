@@ -61,32 +61,27 @@ quantity_read count_field(object o, std::string_view key) {
 void add_distributions(ebay::batch& b, object ship_to, const std::string& where) {
     array distributions;
     if (ship_to["availabilityDistributions"].get(distributions)) return;
-    size_t index = 0;
-    for (element value : distributions) {
-        const std::string at = where_index(where, "availabilityDistributions", index++);
-        object distribution;
-        if (value.get(distribution)) {
-            add_reject(b.out, at, "unknown_payload");
-            continue;
-        }
-        const quantity_read qty = count_field(distribution, "quantity");
-        if (qty.status != quantity_status::ok) {
-            add_reject(b.out, at,
-                       qty.status == quantity_status::bad ? "bad_quantity" : "null_quantity");
-            continue;
-        }
-        const std::string key(text_field(distribution, "merchantLocationKey"));
-        const auto mapped = b.settings.locations.find(key);
-        std::string name;
-        if (mapped != b.settings.locations.end()) {
-            name = "ship_to_location:";
-            name += mapped->second;
-        } else {
-            name = "ship_to_location_unmapped:";
-            name += key;
-        }
-        b.out.extras[name] += qty.value;
-    }
+    for_each_object(
+        b.out, distributions, where, "availabilityDistributions",
+        [&](object distribution, const std::string& at) {
+            const quantity_read qty = count_field(distribution, "quantity");
+            if (qty.status != quantity_status::ok) {
+                add_reject(b.out, at,
+                           qty.status == quantity_status::bad ? "bad_quantity" : "null_quantity");
+                return;
+            }
+            const std::string key(text_field(distribution, "merchantLocationKey"));
+            const auto mapped = b.settings.locations.find(key);
+            std::string name;
+            if (mapped != b.settings.locations.end()) {
+                name = "ship_to_location:";
+                name += mapped->second;
+            } else {
+                name = "ship_to_location_unmapped:";
+                name += key;
+            }
+            b.out.extras[name] += qty.value;
+        });
 }
 
 void emit_level(ebay::batch& b, const std::string& sku) {
@@ -128,29 +123,22 @@ void convert_item(ebay::batch& b, object item, const std::string& where) {
 // marketplace and format). Returns the SKUs whose cap was read, in payload order.
 std::vector<std::string> read_offers(ebay::batch& b, array offers, const std::string& where) {
     std::vector<std::string> skus;
-    size_t index = 0;
-    for (element value : offers) {
-        const std::string at = where_index(where, "offers", index++);
-        object offer;
-        if (value.get(offer)) {
-            add_reject(b.out, at, "unknown_payload");
-            continue;
-        }
+    for_each_object(b.out, offers, where, "offers", [&](object offer, const std::string& at) {
         const std::string sku(text_field(offer, "sku"));
         if (sku.empty()) {
             add_reject(b.out, at, "missing_sku");
-            continue;
+            return;
         }
         const quantity_read qty = count_field(offer, "availableQuantity");
         // No availableQuantity: the offer sets no cap of its own.
-        if (qty.status == quantity_status::absent) continue;
+        if (qty.status == quantity_status::absent) return;
         if (qty.status == quantity_status::bad) {
             add_reject(b.out, at, "bad_quantity");
-            continue;
+            return;
         }
         b.state.offer[sku] = qty.value;
         if (std::find(skus.begin(), skus.end(), sku) == skus.end()) skus.push_back(sku);
-    }
+    });
     return skus;
 }
 
@@ -237,16 +225,8 @@ private:
         if (!has_items && !has_single) return level_after_offers(b, offer_skus);
         if (has_single) convert_item(b, single, "inventoryItem");
         if (!has_items) return;
-        size_t index = 0;
-        for (element value : items) {
-            const std::string at = where_index("", "inventoryItems", index++);
-            object item;
-            if (value.get(item)) {
-                add_reject(b.out, at, "unknown_payload");
-                continue;
-            }
-            convert_item(b, item, at);
-        }
+        for_each_object(b.out, items, "", "inventoryItems",
+                        [&](object item, const std::string& at) { convert_item(b, item, at); });
     }
 
     // Offers alone: a level for each SKU whose item quantity an earlier payload gave; the

@@ -70,25 +70,20 @@ request_index read_request(batch& b, object request) {
         add_reject(b.out, "request", "unknown_payload");
         return index;
     }
-    size_t j = 0;
-    for (element value : requests) {
-        const std::string where = where_index("request", "requests", j++);
-        object entry;
-        if (value.get(entry)) {
-            add_reject(b.out, where, "unknown_payload");
-            continue;
-        }
-        // The SKU is optional when only offers are updated (they are named by offerId).
-        const std::string sku(text_field(entry, "sku"));
-        object ship_to;
-        if (!sku.empty() && !entry["shipToLocationAvailability"].get(ship_to)) {
-            const std::string at = where_key(where, "shipToLocationAvailability");
-            if (auto qty = requested_count(b, ship_to, "quantity", at)) {
-                index.item_qty[sku] = *qty;
-            }
-        }
-        read_request_offers(b, entry, sku, where, index);
-    }
+    for_each_object(b.out, requests, "request", "requests",
+                    [&](object entry, const std::string& where) {
+                        // The SKU is optional when only offers are updated (they are named by
+                        // offerId).
+                        const std::string sku(text_field(entry, "sku"));
+                        object ship_to;
+                        if (!sku.empty() && !entry["shipToLocationAvailability"].get(ship_to)) {
+                            const std::string at = where_key(where, "shipToLocationAvailability");
+                            if (auto qty = requested_count(b, ship_to, "quantity", at)) {
+                                index.item_qty[sku] = *qty;
+                            }
+                        }
+                        read_request_offers(b, entry, sku, where, index);
+                    });
     return index;
 }
 

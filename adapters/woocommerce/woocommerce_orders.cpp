@@ -162,16 +162,10 @@ void convert_order(batch& b, object order, const std::string& where) {
     if (!order["refunds"].get(refunds)) {
         b.out.extras["order_refunds_listed"] += static_cast<int64_t>(refunds.size());
     }
-    size_t index = 0;
-    for (element value : lines) {
-        const std::string line_where = where_index(where, "line_items", index++);
-        object line;
-        if (value.get(line)) {
-            add_reject(b.out, line_where, "unknown_payload");
-            continue;
-        }
-        convert_order_line(b, line, *order_id, state, times, line_where);
-    }
+    for_each_object(b.out, lines, where, "line_items",
+                    [&](object line, const std::string& line_where) {
+                        convert_order_line(b, line, *order_id, state, times, line_where);
+                    });
 }
 
 // A refund's lines carry negative quantities (-1: one unit refunded). A line refunded in
@@ -187,46 +181,40 @@ void convert_refund(batch& b, object refund, const std::string& where) {
     }
     const int64_t ts_us = time_or_received(b, refund, "date_created_gmt");
     const std::string* loc = default_location(b);
-    size_t index = 0;
-    for (element value : lines) {
-        const std::string line_where = where_index(where, "line_items", index++);
-        object line;
-        if (value.get(line)) {
-            add_reject(b.out, line_where, "unknown_payload");
-            continue;
-        }
-        const std::optional<std::string> line_id = id_field(line, "id");
-        if (!line_id) {
-            add_reject(b.out, line_where, "missing_id");
-            continue;
-        }
-        const quantity_read qty = read_quantity_field(line, "quantity");
-        if (qty.status == quantity_status::absent) {
-            add_reject(b.out, line_where, "null_quantity");
-            continue;
-        }
-        if (qty.status == quantity_status::bad || qty.value > 0) {
-            add_reject(b.out, line_where, "bad_quantity");
-            continue;
-        }
-        if (qty.value == 0) {
-            b.out.extras["refund_lines_money_only"]++;
-            continue;
-        }
-        line_target target;
-        if (!read_target(line, target)) {
-            add_reject(b.out, line_where, "missing_sku");
-            continue;
-        }
-        if (loc == nullptr) {
-            add_reject(b.out, line_where, "unknown_location");
-            continue;
-        }
-        WEAVE_ASSERT(qty.value < 0 && -qty.value <= qty_abs_max);
-        event_line ret(event_id("return", *refund_id, *line_id), ts_us, "return");
-        target.add_to(ret, false);
-        ret.text("loc", *loc).integer("qty", -qty.value).append_to(b.out);
-    }
+    for_each_object(b.out, lines, where, "line_items",
+                    [&](object line, const std::string& line_where) {
+                        const std::optional<std::string> line_id = id_field(line, "id");
+                        if (!line_id) {
+                            add_reject(b.out, line_where, "missing_id");
+                            return;
+                        }
+                        const quantity_read qty = read_quantity_field(line, "quantity");
+                        if (qty.status == quantity_status::absent) {
+                            add_reject(b.out, line_where, "null_quantity");
+                            return;
+                        }
+                        if (qty.status == quantity_status::bad || qty.value > 0) {
+                            add_reject(b.out, line_where, "bad_quantity");
+                            return;
+                        }
+                        if (qty.value == 0) {
+                            b.out.extras["refund_lines_money_only"]++;
+                            return;
+                        }
+                        line_target target;
+                        if (!read_target(line, target)) {
+                            add_reject(b.out, line_where, "missing_sku");
+                            return;
+                        }
+                        if (loc == nullptr) {
+                            add_reject(b.out, line_where, "unknown_location");
+                            return;
+                        }
+                        WEAVE_ASSERT(qty.value < 0 && -qty.value <= qty_abs_max);
+                        event_line ret(event_id("return", *refund_id, *line_id), ts_us, "return");
+                        target.add_to(ret, false);
+                        ret.text("loc", *loc).integer("qty", -qty.value).append_to(b.out);
+                    });
 }
 
 } // namespace weave::channels::woo
