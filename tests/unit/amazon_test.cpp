@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "amazon/amazon_adapter.h"
+#include "channel_test_support.h"
 #include "ndjson/event_parser.h"
 #include "weave/live.h"
 
@@ -65,7 +66,7 @@ struct engine {
 
     explicit engine(const std::vector<std::string>& skus, std::string_view loc = "",
                     int64_t on_hand = 0)
-        : live(options()) {
+        : live(channel_test::engine_options(1)) {
         conversion setup;
         int64_t ts = received_us - 3'600'000'000;
         for (const std::string& sku : skus) {
@@ -80,12 +81,6 @@ struct engine {
         }
         const batch_result result = live.apply(setup.events);
         REQUIRE(result.rejected == 0);
-    }
-    static live_options options() {
-        live_options options;
-        options.shards = 1;
-        options.parser = ndjson::event_parse_stage();
-        return options;
     }
     batch_result apply(const conversion& out) { return live.apply(out.events); }
     bool state_has(std::string_view text) const {

@@ -21,8 +21,10 @@ using namespace weave::channels;
 
 namespace {
 
+using channel_test::engine_options;
 using channel_test::lines_of;
 using channel_test::rejects_of;
+using channel_test::sku_lines;
 
 const std::filesystem::path fixtures = WEAVE_SOURCE_DIR "/data/channels/ebay";
 
@@ -54,24 +56,6 @@ std::vector<std::string> levels_of(const conversion& out) {
     return levels;
 }
 
-std::string sku_lines(const std::vector<std::string>& skus) {
-    conversion out;
-    int n = 0;
-    for (const std::string& sku : skus) {
-        event_line("test:sku:" + std::to_string(n++), received_us, "sku")
-            .text("sku", sku)
-            .append_to(out);
-    }
-    return out.events;
-}
-
-live_engine make_engine() {
-    live_options options;
-    options.shards = 1;
-    options.parser = ndjson::event_parse_stage();
-    return live_engine(options);
-}
-
 const std::vector<std::string> all_skus = {"KETTLE-STEEL-1L", "TEAPOT-CLAY", "CUP-SET-6",
                                            "TRIVET-CORK", "GRINDER-HAND"};
 
@@ -94,8 +78,8 @@ TEST_SUITE("ebay") {
         CHECK(out.extras ==
               std::map<std::string, int64_t>{{"ship_to_location:LEEDS", 6},
                                              {"ship_to_location_unmapped:wh-bristol", 3}});
-        live_engine engine = make_engine();
-        engine.apply(sku_lines(all_skus));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines(all_skus, received_us));
         const batch_result result = engine.apply(out.events);
         CHECK(result.accepted == 2);
         CHECK(result.rejected == 0);
@@ -109,8 +93,8 @@ TEST_SUITE("ebay") {
         CHECK(rejects_of(out) == std::vector<std::string>{"inventoryItems[2]:bad_quantity",
                                                           "inventoryItems[3]:missing_sku",
                                                           "inventoryItems[4]:null_quantity"});
-        live_engine engine = make_engine();
-        engine.apply(sku_lines(all_skus));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines(all_skus, received_us));
         const batch_result result = engine.apply(out.events);
         CHECK(result.accepted == 6);
         CHECK(result.rejected == 0);
@@ -223,8 +207,8 @@ TEST_SUITE("ebay") {
         CHECK(levels_of(adapter->convert(fixture("inventory-item.json"), context("d3"))) ==
               std::vector<std::string>{"KETTLE-STEEL-1L=6"}); // min(9, 6)
 
-        live_engine engine = make_engine();
-        engine.apply(sku_lines(all_skus));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines(all_skus, received_us));
         engine.apply(
             make_ebay_adapter({})->convert(fixture("inventory-items.json"), context()).events);
         engine.apply(
@@ -277,8 +261,8 @@ TEST_SUITE("ebay") {
         const std::string bulk = fixture("bulk-update-ok.json");
         const conversion ack = make_ebay_adapter({})->convert(bulk, context("same"));
         CHECK(ack.events == make_ebay_adapter({})->convert(bulk, context("same")).events);
-        live_engine engine = make_engine();
-        engine.apply(sku_lines(all_skus));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines(all_skus, received_us));
         CHECK(engine.apply(first.events + ack.events).accepted == 7);
         const batch_result again = engine.apply(second.events + ack.events);
         CHECK(again.duplicates == 7);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "channel_test_support.h"
 #include "channels/channel_adapter.h"
 #include "ndjson/event_parser.h"
 #include "shopify/shopify_adapter.h"
@@ -95,13 +96,6 @@ std::string receipt(const char* sku, const char* loc, int64_t qty) {
 batch_result apply_log(live_engine& live, const std::string& log) {
     const batch_result result = live.apply(log);
     return result;
-}
-
-live_options engine_options() {
-    live_options options;
-    options.shards = 2;
-    options.parser = ndjson::event_parse_stage();
-    return options;
 }
 
 // A modern product (2018 on: variants carry inventory_item_id), written for these tests.
@@ -255,7 +249,7 @@ TEST_SUITE("shopify") {
         CHECK(order_first.event_count == 3);
         CHECK(order_first.events == order_again.events);
 
-        live_engine live(engine_options());
+        live_engine live(channel_test::engine_options(2));
         const batch_result applied = apply_log(
             live, sku_events({"IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK"}) +
                       order_first.events + order_again.events + first.events + again.events);
@@ -673,7 +667,7 @@ TEST_SUITE("shopify") {
                    "refunds/create")
                    .events;
 
-        live_engine live(engine_options());
+        live_engine live(channel_test::engine_options(2));
         const batch_result result = apply_log(live, log);
         CHECK(result.duplicates == 0);
         REQUIRE(result.rejects.size() == 1);

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "channel_test_support.h"
 #include "channels/channel_adapter.h"
 #include "ndjson/event_parser.h"
 #include "test_support.h"
@@ -55,13 +56,6 @@ std::string one_row(std::string_view row, const adapter_settings& settings = {})
     REQUIRE(out.event_count == 1);
     REQUIRE(out.rejects.empty());
     return out.events.substr(0, out.events.size() - 1);
-}
-
-live_engine make_engine() {
-    live_options options;
-    options.shards = 2;
-    options.parser = ndjson::event_parse_stage();
-    return live_engine(options);
 }
 
 adapter_settings mapped_locations() {
@@ -115,7 +109,7 @@ TEST_SUITE("warehouse_csv") {
             lines[7] ==
             R"({"id":"warehouse:R-1011","ts":"2026-11-27T15:00:00.000000Z","type":"count","sku":"SKU B","loc":"east","counted":37,"owner":"k.lee"})");
 
-        live_engine engine = make_engine();
+        live_engine engine(channel_test::engine_options(2));
         const std::string skus =
             R"({"id":"s1","ts":"2026-11-27T07:00:00Z","type":"sku","sku":"SKU-A"}
 {"id":"s2","ts":"2026-11-27T07:00:00Z","type":"sku","sku":"SKU B"}
@@ -322,7 +316,7 @@ TEST_SUITE("warehouse_csv") {
 
     TEST_CASE("a file delivered twice gives the same ids: the engine counts duplicates") {
         const conversion out = convert(fixture(), mapped_locations());
-        live_engine engine = make_engine();
+        live_engine engine(channel_test::engine_options(2));
         REQUIRE(engine
                     .apply(R"({"id":"s1","ts":"2026-11-27T07:00:00Z","type":"sku","sku":"SKU-A"}
 {"id":"s2","ts":"2026-11-27T07:00:00Z","type":"sku","sku":"SKU B"}

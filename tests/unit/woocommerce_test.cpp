@@ -22,8 +22,10 @@ using namespace weave::channels;
 
 namespace {
 
+using channel_test::engine_options;
 using channel_test::lines_of;
 using channel_test::rejects_of;
+using channel_test::sku_lines;
 
 const std::filesystem::path fixtures = WEAVE_SOURCE_DIR "/data/channels/woocommerce";
 const std::filesystem::path real = WEAVE_SHARED_DIR "/data/real/woocommerce";
@@ -75,17 +77,6 @@ std::string real_file(const std::string& name) {
         return;                                                                         \
     }
 
-std::string sku_lines(const std::vector<std::string>& skus) {
-    conversion out;
-    int n = 0;
-    for (const std::string& sku : skus) {
-        event_line("test:sku:" + std::to_string(n++), received_us, "sku")
-            .text("sku", sku)
-            .append_to(out);
-    }
-    return out.events;
-}
-
 std::string receipt_line(const std::string& sku, const std::string& loc, int64_t qty) {
     conversion out;
     event_line("test:receipt:" + sku, received_us, "receipt")
@@ -104,13 +95,6 @@ std::string listing_line(const std::string& listing, const std::string& sku) {
         .text("sku", sku)
         .append_to(out);
     return out.events;
-}
-
-live_engine make_engine() {
-    live_options options;
-    options.shards = 1;
-    options.parser = ndjson::event_parse_stage();
-    return live_engine(options);
 }
 
 std::vector<std::string> engine_rejects(const batch_result& result) {
@@ -144,9 +128,9 @@ TEST_SUITE("woocommerce") {
                                                           "[5]:bad_quantity"});
         CHECK_FALSE(out.ignored);
 
-        live_engine engine = make_engine();
-        engine.apply(
-            sku_lines({"APRON-NAT", "APRON-CHA", "GIFT-25", "RUNNER", "BREADBAG", "NAPKIN-4"}));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines(
+            {"APRON-NAT", "APRON-CHA", "GIFT-25", "RUNNER", "BREADBAG", "NAPKIN-4"}, received_us));
         const batch_result result = engine.apply(out.events);
         CHECK(result.accepted == expected.size());
         CHECK(result.rejected == 0);
@@ -175,8 +159,8 @@ TEST_SUITE("woocommerce") {
             CHECK(lines[4].find(R"("listing":"5052","qty":6)") != std::string::npos);
             CHECK(out.rejects.empty());
             CHECK(out.extras.at("variations_stock_by_parent") == 1);
-            live_engine engine = make_engine();
-            engine.apply(sku_lines({"RUNNER", "RUNNER-150", "RUNNER-220"}));
+            live_engine engine(engine_options(1));
+            engine.apply(sku_lines({"RUNNER", "RUNNER-150", "RUNNER-220"}, received_us));
             const batch_result result = engine.apply(out.events);
             CHECK(result.accepted == 5);
             CHECK(result.rejected == 0);
@@ -246,8 +230,8 @@ TEST_SUITE("woocommerce") {
                 R"({"id":"woo:listing:2051:delivery-1","ts":"2026-11-27T10:00:00.000000Z","type":"listing","channel":"woo","listing":"2051","sku":"123"})"
                 "\n");
             CHECK(rejects_of(out) == std::vector<std::string>{"[0]:untracked_stock"});
-            live_engine engine = make_engine();
-            engine.apply(sku_lines({"123"}));
+            live_engine engine(engine_options(1));
+            engine.apply(sku_lines({"123"}, received_us));
             CHECK(engine.apply(out.events).accepted == 1);
         }
         SUBCASE(
@@ -295,7 +279,7 @@ TEST_SUITE("woocommerce") {
                            r.reason == "parent_managed_stock" || r.reason == "bad_quantity"));
                 }
                 // Listings need no SKU defined; a level for a mapped listing is accepted.
-                live_engine engine = make_engine();
+                live_engine engine(engine_options(1));
                 const batch_result result = engine.apply(out.events);
                 CHECK(result.lines == out.event_count);
                 for (const std::string& reason : engine_rejects(result))
@@ -328,8 +312,8 @@ TEST_SUITE("woocommerce") {
             done_lines[3] ==
             R"({"id":"woo:ship:9001:72","ts":"2026-03-04T16:29:58.000000Z","type":"ship","order":"woo:9001:72","channel":"woo","listing":"5052","loc":"W1"})");
 
-        live_engine engine = make_engine();
-        engine.apply(sku_lines({"APRON-NAT", "RUNNER-220"}));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines({"APRON-NAT", "RUNNER-220"}, received_us));
         engine.apply(receipt_line("APRON-NAT", "W1", 10) + receipt_line("RUNNER-220", "W1", 5));
         engine.apply(convert_fixture("variations.json").events); // maps listing 5052
         const batch_result opened = engine.apply(open.events);
@@ -362,8 +346,8 @@ TEST_SUITE("woocommerce") {
             "\n");
         std::string placed = weave_test::read_file(fixtures / "order-cancelled.json");
         placed.replace(placed.find("cancelled"), 9, "on-hold");
-        live_engine engine = make_engine();
-        engine.apply(sku_lines({"APRON-CHA"}));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines({"APRON-CHA"}, received_us));
         CHECK(engine.apply(convert_text(placed).events).accepted == 1);
         const batch_result result = engine.apply(cancelled.events);
         CHECK(result.accepted == 1);
@@ -389,8 +373,8 @@ TEST_SUITE("woocommerce") {
             "\n");
         CHECK(out.rejects.empty());
         CHECK(out.extras.at("refund_lines_money_only") == 1);
-        live_engine engine = make_engine();
-        engine.apply(sku_lines({"APRON-NAT"}));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines({"APRON-NAT"}, received_us));
         CHECK(engine.apply(out.events).accepted == 1);
 
         const conversion nowhere = convert_fixture("refund.json");
@@ -412,8 +396,8 @@ TEST_SUITE("woocommerce") {
             CHECK(out.extras.at("order_refunds_listed") == 1);
             CHECK(out.rejects.empty());
             // The engine never saw the order open: nothing to release, and it says so.
-            live_engine engine = make_engine();
-            engine.apply(sku_lines({"P379"}) + listing_line("379", "P379"));
+            live_engine engine(engine_options(1));
+            engine.apply(sku_lines({"P379"}, received_us) + listing_line("379", "P379"));
             const batch_result result = engine.apply(out.events);
             CHECK(result.rejected == 1);
             CHECK(engine_rejects(result) == std::vector<std::string>{"unknown_order"});
@@ -433,8 +417,8 @@ TEST_SUITE("woocommerce") {
                 "POSTER-SHIP-YOUR-IDEA", "POSTER-WOO-LOGO", "POSTER-PREMIUM-QUALITY",
                 "POSTER-WOO-NINJA",      "WOO-ALBUM-1",     "WOO-ALBUM-3",
                 "WOO-SINGLE-2",          "WOO-SINGLE-1"};
-            live_engine engine = make_engine();
-            engine.apply(sku_lines(skus));
+            live_engine engine(engine_options(1));
+            engine.apply(sku_lines(skus, received_us));
             for (const std::string& sku : skus)
                 engine.apply(receipt_line(sku, "W1", 20));
             const batch_result result = engine.apply(out.events);
@@ -449,8 +433,8 @@ TEST_SUITE("woocommerce") {
                 out.events ==
                 R"({"id":"woo:return:562:67","ts":"2019-10-01T19:33:46.000000Z","type":"return","sku":"HOODIE-SHIP-YOUR-IDEA-BLUE-XL","loc":"W1","qty":1})"
                 "\n");
-            live_engine engine = make_engine();
-            engine.apply(sku_lines({"HOODIE-SHIP-YOUR-IDEA-BLUE-XL"}));
+            live_engine engine(engine_options(1));
+            engine.apply(sku_lines({"HOODIE-SHIP-YOUR-IDEA-BLUE-XL"}, received_us));
             CHECK(engine.apply(out.events).accepted == 1);
         }
         SUBCASE("refunds-all: two refunds in an array") {
@@ -486,8 +470,8 @@ TEST_SUITE("woocommerce") {
         const conversion first = convert_text(text);
         const conversion second = convert_text(text);
         CHECK(first.events == second.events);
-        live_engine engine = make_engine();
-        engine.apply(sku_lines({"MUG-ENAMEL", "PLATE-ENAMEL"}));
+        live_engine engine(engine_options(1));
+        engine.apply(sku_lines({"MUG-ENAMEL", "PLATE-ENAMEL"}, received_us));
         CHECK(engine.apply(first.events).accepted == 3);
         const batch_result again = engine.apply(second.events);
         CHECK(again.duplicates == 3);
