@@ -62,13 +62,13 @@ void add_buckets(dom::element parent, std::span<const bucket> buckets, std::stri
             const std::optional<dom::element> group = member(parent, entry.group);
             if (!group) continue;
             holder = *group;
-            path = dotted(path, entry.group);
+            path = where_key(path, entry.group);
         }
         int64_t units = 0;
         const field_status status = read_quantity(holder, entry.field, units);
         if (status == field_status::missing || status == field_status::null) continue;
         if (status != field_status::ok || units < 0) {
-            out.reject(dotted(path, entry.field), "bad_quantity");
+            out.reject(where_key(path, entry.field), "bad_quantity");
             continue;
         }
         out.extra(entry.name, units);
@@ -84,14 +84,14 @@ void add_researching_terms(dom::element details, std::string_view where, const s
     if (!terms) return;
     size_t index = 0;
     for (const dom::element term : *terms) {
-        const std::string path =
-            indexed(dotted(where, "researchingQuantity.researchingQuantityBreakdown"), index++);
+        const std::string path = where_index(
+            where_key(where, "researchingQuantity.researchingQuantityBreakdown"), "", index++);
         std::string_view name;
         int64_t units = 0;
         const field_status status = read_quantity(term, "quantity", units);
         if (status == field_status::missing || status == field_status::null) continue;
         if (status != field_status::ok || units < 0) {
-            out.reject(dotted(path, "quantity"), "bad_quantity");
+            out.reject(where_key(path, "quantity"), "bad_quantity");
             continue;
         }
         (void)read_text(term, "name", name);
@@ -111,7 +111,7 @@ void convert_summary(dom::element summary, const std::string& where, const sink&
     std::string_view sku;
     const field_status sku_status = read_text(summary, "sellerSku", sku);
     if (sku_status != field_status::ok) {
-        out.reject(dotted(where, "sellerSku"), identity_reason(sku_status, "sku"));
+        out.reject(where_key(where, "sellerSku"), identity_reason(sku_status, "sku"));
         return;
     }
     // lastUpdatedTime may be "" (Amazon's own sandbox example does it): the time it arrived.
@@ -130,11 +130,12 @@ void convert_summary(dom::element summary, const std::string& where, const sink&
     int64_t fulfillable = 0;
     const field_status status = read_quantity(*details, "fulfillableQuantity", fulfillable);
     if (status != field_status::ok || fulfillable < 0) {
-        out.reject(dotted(where, "inventoryDetails.fulfillableQuantity"), quantity_reason(status));
+        out.reject(where_key(where, "inventoryDetails.fulfillableQuantity"),
+                   quantity_reason(status));
         return;
     }
     append_level_event(sku, identity, ts_us, fulfillable, out);
-    const std::string details_where = dotted(where, "inventoryDetails");
+    const std::string details_where = where_key(where, "inventoryDetails");
     add_buckets(*details, summary_buckets, details_where, out);
     add_researching_terms(*details, details_where, out);
     constexpr bucket total[] = {{"", "totalQuantity", "total_quantity"}};
@@ -177,7 +178,7 @@ void convert_inventory_summaries(dom::element root, const sink& out) {
     }
     size_t index = 0;
     for (const dom::element summary : *summaries) {
-        convert_summary(summary, indexed("inventorySummaries", index++), out);
+        convert_summary(summary, where_index("inventorySummaries", "", index++), out);
     }
 }
 
@@ -203,7 +204,8 @@ void convert_fba_availability(dom::element root, const sink& out) {
     size_t index = 0;
     for (const dom::element market : *markets) {
         const bool first = index == 0;
-        const std::string where = dotted(indexed(markets_where, index++), "FulfillmentInventory");
+        const std::string where =
+            where_key(where_index(markets_where, "", index++), "FulfillmentInventory");
         const std::optional<dom::element> inventory = object_member(market, "FulfillmentInventory");
         int64_t fulfillable = 0;
         const field_status status = inventory
@@ -211,7 +213,7 @@ void convert_fba_availability(dom::element root, const sink& out) {
                                         : field_status::missing;
         if (status != field_status::ok || fulfillable < 0) {
             if (first || status != field_status::missing) {
-                out.reject(inventory ? dotted(where, "Fulfillable") : where,
+                out.reject(inventory ? where_key(where, "Fulfillable") : where,
                            quantity_reason(status));
             }
             continue;

@@ -144,19 +144,4 @@ void append_level_event(std::string_view sku, std::string_view identity, int64_t
         .append_to(out.out);
 }
 
-std::string indexed(std::string_view base, size_t index) {
-    std::string where(base);
-    where += '[';
-    where += std::to_string(index);
-    where += ']';
-    return where;
-}
-
-std::string dotted(std::string_view base, std::string_view key) {
-    std::string where(base);
-    if (!where.empty()) where += '.';
-    where += key;
-    return where;
-}
-
 } // namespace weave::channels::amazon

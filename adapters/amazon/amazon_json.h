@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "channels/channel_adapter.h"
+#include "channels/json_values.h"
 #include "weave/limits.h"
 
 namespace weave::channels::amazon {
@@ -82,10 +83,5 @@ void append_listing_event(std::string_view sku, int64_t ts_us, const sink& out);
 // `channel.level` amazon/<sku> = units, id `amazon:level:<sku>:<identity>`.
 void append_level_event(std::string_view sku, std::string_view identity, int64_t ts_us,
                         int64_t units, const sink& out);
-
-// `<base>[<index>]`, the `where` of an array element.
-std::string indexed(std::string_view base, size_t index);
-// `<base>.<key>` (just `key` when base is empty).
-std::string dotted(std::string_view base, std::string_view key);
 
 } // namespace weave::channels::amazon

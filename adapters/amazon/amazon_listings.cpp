@@ -17,11 +17,11 @@ std::optional<int64_t> default_quantity(dom::array entries, const std::string& w
     bool default_seen = false;
     size_t index = 0;
     for (const dom::element entry : entries) {
-        const std::string entry_where = indexed(where, index++);
+        const std::string entry_where = where_index(where, "", index++);
         std::string_view code;
         const field_status code_status = read_text(entry, "fulfillmentChannelCode", code);
         if (code_status != field_status::ok) {
-            out.reject(dotted(entry_where, "fulfillmentChannelCode"),
+            out.reject(where_key(entry_where, "fulfillmentChannelCode"),
                        identity_reason(code_status, "fulfillment_channel"));
             continue;
         }
@@ -32,7 +32,7 @@ std::optional<int64_t> default_quantity(dom::array entries, const std::string& w
             if (usable) {
                 out.extra(fulfillment_extra_name(code), units);
             } else if (status != field_status::missing) {
-                out.reject(dotted(entry_where, "quantity"), quantity_reason(status));
+                out.reject(where_key(entry_where, "quantity"), quantity_reason(status));
             }
             continue;
         }
@@ -42,7 +42,7 @@ std::optional<int64_t> default_quantity(dom::array entries, const std::string& w
         }
         default_seen = true;
         if (!usable) {
-            out.reject(dotted(entry_where, "quantity"), quantity_reason(status));
+            out.reject(where_key(entry_where, "quantity"), quantity_reason(status));
             continue;
         }
         level = units;
@@ -59,12 +59,12 @@ void convert_item(dom::element item, std::string_view where, const sink& out) {
     std::string_view sku;
     const field_status sku_status = read_text(item, "sku", sku);
     if (sku_status != field_status::ok) {
-        out.reject(dotted(where, "sku"), identity_reason(sku_status, "sku"));
+        out.reject(where_key(where, "sku"), identity_reason(sku_status, "sku"));
         return;
     }
     const int64_t ts_us = out.context.received_us;
     append_listing_event(sku, ts_us, out);
-    const std::string availability_where = dotted(where, "fulfillmentAvailability");
+    const std::string availability_where = where_key(where, "fulfillmentAvailability");
     const std::optional<dom::element> availability = member(item, "fulfillmentAvailability");
     if (!availability || availability->is_null()) {
         // includedData without fulfillmentAvailability: nothing says what the channel shows.
@@ -97,7 +97,7 @@ void convert_listings_search(dom::element root, const sink& out) {
     }
     size_t index = 0;
     for (const dom::element item : *items) {
-        convert_item(item, indexed("items", index++), out);
+        convert_item(item, where_index("items", "", index++), out);
     }
 }
 

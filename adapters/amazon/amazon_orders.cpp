@@ -65,7 +65,7 @@ bool read_quantities(dom::element item, const std::string& where, const sink& ou
     if (status == field_status::ok && quantity >= 0 && (quantity > 0 || fields.cancel)) {
         fields.quantity = quantity;
     } else if (!(absent && fields.cancel)) {
-        out.reject(dotted(where, "Quantity"), quantity_reason(status));
+        out.reject(where_key(where, "Quantity"), quantity_reason(status));
         return false;
     }
     int64_t shipped = 0;
@@ -75,7 +75,7 @@ bool read_quantities(dom::element item, const std::string& where, const sink& ou
     }
     if (shipped_status != field_status::ok || shipped < 0 ||
         (fields.quantity && shipped > *fields.quantity)) {
-        out.reject(dotted(where, "QuantityShipped"), "bad_quantity");
+        out.reject(where_key(where, "QuantityShipped"), "bad_quantity");
         return false;
     }
     fields.shipped = shipped;
@@ -87,7 +87,7 @@ bool read_item(dom::element item, const order_fields& order, const std::string& 
                const sink& out, item_fields& fields) {
     const field_status sku_status = read_text(item, "SellerSKU", fields.sku);
     if (sku_status != field_status::ok) {
-        out.reject(dotted(where, "SellerSKU"), identity_reason(sku_status, "sku"));
+        out.reject(where_key(where, "SellerSKU"), identity_reason(sku_status, "sku"));
         return false;
     }
     std::string_view item_id;
@@ -221,7 +221,7 @@ void convert_order_change(dom::element root, const sink& out, shipped_lines& lin
     if (!read_order(*notification, envelope, out, order, items)) return;
     size_t index = 0;
     for (const dom::element item : items) {
-        const std::string where = indexed("OrderItems", index++);
+        const std::string where = where_index("OrderItems", "", index++);
         item_fields fields;
         if (read_item(item, order, where, out, fields)) {
             convert_item(fields, order, where, out, lines);

@@ -54,7 +54,9 @@ std::optional<std::string> id_field(simdjson::dom::object object, std::string_vi
 // UTC. nullopt when absent or not a time.
 std::optional<int64_t> time_field_us(simdjson::dom::object object, std::string_view key);
 
-// "base[index]" (base may be empty: "[index]"), and "base.key" / "key" for nested paths.
+// Where a part of a payload is, for rejects, in every adapter: where_key("orders[0]", "id") is
+// "orders[0].id" ("id" from the root); where_index("orders[0]", "line_items", 2) is
+// "orders[0].line_items[2]", and where_index("", "", 3) (an element of a bare array) is "[3]".
 std::string where_index(std::string_view base, std::string_view key, size_t index);
 std::string where_key(std::string_view base, std::string_view key);
 

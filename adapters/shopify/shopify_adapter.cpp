@@ -65,7 +65,7 @@ void add_items(session& s, std::vector<part>& parts, simdjson::dom::array items,
                std::string_view name) {
     size_t index = 0;
     for (const element item : items) {
-        add_part(s, parts, item, item_path("", name, index));
+        add_part(s, parts, item, where_index("", name, index));
         index++;
     }
 }
@@ -206,7 +206,7 @@ std::optional<stamp> session::read_stamp(element object, std::string_view key,
     case field_status::bad:
         break;
     }
-    reject(field_path(path, key), "bad_time");
+    reject(where_key(path, key), "bad_time");
     return std::nullopt;
 }
 
@@ -217,10 +217,10 @@ bool session::require_id(element object, std::string_view key, std::string_view 
         WEAVE_ASSERT(out_id > 0);
         return true;
     case field_status::absent:
-        reject(field_path(path, key), "missing_id");
+        reject(where_key(path, key), "missing_id");
         return false;
     case field_status::bad:
-        reject(field_path(path, key), "bad_id");
+        reject(where_key(path, key), "bad_id");
         return false;
     }
     return false;

@@ -35,12 +35,12 @@ bool apply_level(session& s, const part& level, stamp& applied_at, uint64_t& ite
         break;
     case field_status::absent:
         if (!has_member(level.object, "available")) {
-            s.reject(field_path(level.path, "available"), "missing_quantity");
+            s.reject(where_key(level.path, "available"), "missing_quantity");
             return false;
         }
         break;
     case field_status::bad:
-        s.reject(field_path(level.path, "available"), "bad_quantity");
+        s.reject(where_key(level.path, "available"), "bad_quantity");
         return false;
     }
     auto at = s.read_stamp(level.object, "updated_at", level.path);
@@ -90,7 +90,7 @@ void convert_variant(session& s, element variant, const std::string& path,
     case field_status::absent:
         return s.reject(path, "missing_inventory_item_id");
     case field_status::bad:
-        return s.reject(field_path(path, "inventory_item_id"), "bad_id");
+        return s.reject(where_key(path, "inventory_item_id"), "bad_id");
     }
     uint64_t variant_id = 0;
     if (read_id(variant, "id", variant_id) == field_status::ok &&
@@ -161,7 +161,7 @@ void convert_products(session& s, std::span<const part> parts) {
         simdjson::dom::array variants;
         const auto member_variants = member(product.object, "variants");
         if (!member_variants || member_variants->get_array().get(variants) != simdjson::SUCCESS) {
-            s.reject(field_path(product.path, "variants"), "missing_variants");
+            s.reject(where_key(product.path, "variants"), "missing_variants");
             continue;
         }
         std::optional<stamp> fallback;
@@ -171,7 +171,7 @@ void convert_products(session& s, std::span<const part> parts) {
         }
         size_t index = 0;
         for (const element variant : variants) {
-            const std::string path = item_path(product.path, "variants", index++);
+            const std::string path = where_index(product.path, "variants", index++);
             if (variant.type() != simdjson::dom::element_type::OBJECT) {
                 s.reject(path, "unknown_payload");
                 continue;

@@ -112,19 +112,4 @@ field_status read_time(element parent, std::string_view key, int64_t& out_us,
     return field_status::ok;
 }
 
-std::string field_path(std::string_view path, std::string_view key) {
-    std::string out(path);
-    if (!out.empty()) out += '.';
-    out += key;
-    return out;
-}
-
-std::string item_path(std::string_view path, std::string_view name, size_t index) {
-    std::string out = name.empty() ? std::string(path) : field_path(path, name);
-    out += '[';
-    out += std::to_string(index);
-    out += ']';
-    return out;
-}
-
 } // namespace weave::channels::shopify

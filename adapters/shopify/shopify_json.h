@@ -8,6 +8,8 @@
 
 #include <simdjson.h>
 
+#include "channels/json_values.h"
+
 namespace weave::channels::shopify {
 
 enum class field_status : uint8_t {
@@ -38,11 +40,5 @@ field_status read_text(simdjson::dom::element parent, std::string_view key, std:
 // written, which event ids quote so that they stay what the payload said.
 field_status read_time(simdjson::dom::element parent, std::string_view key, int64_t& out_us,
                        std::string_view& out_text);
-
-// Where a part of a payload is, for rejects. `path` is the parent's ("" for the root):
-// field_path("orders[0]", "id") is "orders[0].id"; item_path("orders[0]", "line_items", 2) is
-// "orders[0].line_items[2]"; item_path("", "", 3) (a bare array) is "[3]".
-std::string field_path(std::string_view path, std::string_view key);
-std::string item_path(std::string_view path, std::string_view name, size_t index);
 
 } // namespace weave::channels::shopify

@@ -18,12 +18,12 @@ bool for_each_line(session& s, const part& owner, std::string_view key, Each&& e
     simdjson::dom::array lines;
     const auto value = member(owner.object, key);
     if (!value || value->get_array().get(lines) != simdjson::SUCCESS) {
-        s.reject(field_path(owner.path, key), "missing_line_items");
+        s.reject(where_key(owner.path, key), "missing_line_items");
         return false;
     }
     size_t index = 0;
     for (const element line : lines) {
-        const std::string path = item_path(owner.path, key, index++);
+        const std::string path = where_index(owner.path, key, index++);
         if (line.type() != element_type::OBJECT) {
             s.reject(path, "unknown_payload");
             continue;
